@@ -1,0 +1,229 @@
+r"""Exact solution of the master equation: steady states and transients.
+
+The solver works in the real Pauli (Bloch) representation. Writing
+:math:`\rho = \frac14 \sum_{ab} c_{ab}\, \sigma_a \otimes \sigma_b` with :math:`c_{00} = 1`,
+the master equation becomes :math:`\dot c = G c` with a real 16x16 generator that is
+*affine in the parameters*:
+
+.. math::  G = K_0 + g K_1 + p_1 (K_2 + z_1 K_3) + p_2 (K_4 + x_2 K_5),
+
+where :math:`z_1 = \tanh(1/2T_1)`, :math:`x_2 = \tanh(1/2T_2)` and the six :math:`K_i` are
+fixed matrices built once from :mod:`qc_reset.model`. A batch of generators is therefore one
+matrix product, and transients are one batched ``expm``. Steady states use the faster resolvent
+reduction of :mod:`qc_reset.resolvent` (6x6 systems, exact), vectorized over any number of
+parameter points.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import numpy.typing as npt
+import scipy.linalg
+
+from . import model, resolvent
+from .model import PAULI, ComplexArray, FloatArray, Params
+
+__all__ = [
+    "SteadyStateError",
+    "generator",
+    "steady_state",
+    "steady_bloch",
+    "steady_bloch_unit",
+    "evolve",
+    "Transient",
+    "transient",
+]
+
+
+class SteadyStateError(ValueError):
+    """Raised when a parameter point has no unique steady state."""
+
+
+# Pauli products P_k = sigma_a (x) sigma_b with k = 4 a + b; qubit 1 first.
+_P2 = np.array([np.kron(PAULI[a], PAULI[b]) for a in range(4) for b in range(4)])
+
+
+def _to_pauli(S: ComplexArray) -> FloatArray:
+    """Real 16x16 matrix of a (Hermiticity-preserving) superoperator in the Pauli basis."""
+    images = np.einsum("ij,kj->ki", S, _P2.reshape(16, 16))  # row k: vec S(P_k)
+    G = np.einsum("jba,kab->jk", _P2, images.reshape(16, 4, 4)) / 4.0  # Tr(P_j S(P_k)) / 4
+    return np.ascontiguousarray(G.real)
+
+
+def _build_basis() -> FloatArray:
+    eye = np.eye(16)
+    half_i, half_x, half_z = 0.5 * PAULI[0], 0.5 * PAULI[1], 0.5 * PAULI[3]
+    # tau (x) Tr_1 rho is linear in tau, so tau1 = I/2 + z1 Z/2 splits into two pieces.
+    supers = [
+        model._commutator_superop(model.hamiltonian(0.0)),
+        model._commutator_superop(model._EXCHANGE),
+        model._replace_superop(half_i, 1) - eye,
+        model._replace_superop(half_z, 1),
+        model._replace_superop(half_i, 2) - eye,
+        model._replace_superop(half_x, 2),
+    ]
+    return np.array([_to_pauli(S) for S in supers])
+
+
+_K = _build_basis()  # (6, 16, 16)
+_K_FLAT = _K.reshape(6, 256)
+
+
+def generator(
+    g: npt.ArrayLike, p1: npt.ArrayLike, p2: npt.ArrayLike, T1: npt.ArrayLike, T2: npt.ArrayLike
+) -> FloatArray:
+    """Real Pauli-basis generator G of shape (..., 16, 16), with dc/dt = G c.
+
+    Component ``k = 4a + b`` of ``c`` is :math:`\\mathrm{Tr}(\\rho\\, \\sigma_a \\otimes \\sigma_b)`.
+    """
+    g, p1, p2, T1, T2 = model.validate_params(g, p1, p2, T1, T2)
+    return _generator_unchecked(g, p1, p2, model.bath_polarization(T1), model.bath_polarization(T2))
+
+
+def _generator_unchecked(
+    g: FloatArray, p1: FloatArray, p2: FloatArray, z1: FloatArray, x2: FloatArray
+) -> FloatArray:
+    coef = np.stack([np.ones_like(g), g, p1, p1 * z1, p2, p2 * x2], axis=-1)
+    return (coef.reshape(-1, 6) @ _K_FLAT).reshape(*g.shape, 16, 16)
+
+
+def _check_unique(g: FloatArray, p1: FloatArray, p2: FloatArray) -> None:
+    # With g = 0 the qubits decouple, and a qubit without a bath keeps its initial state.
+    bad = (g == 0) & ((p1 == 0) | (p2 == 0))
+    if np.any(bad):
+        idx = np.argwhere(bad)[0] if bad.ndim else ()
+        which = "p1" if np.asarray(p1)[tuple(idx)] == 0 else "p2"
+        qubit = 1 if which == "p1" else 2
+        raise SteadyStateError(
+            f"no unique steady state at g = 0 with {which} = 0: qubit {qubit} is decoupled and "
+            f"has no bath (need g != 0, or p1 > 0 and p2 > 0)"
+        )
+
+
+def _coefficients_to_rho(c: FloatArray) -> ComplexArray:
+    shape = c.shape[:-1]
+    rho = (c.reshape(-1, 16) @ _P2.reshape(16, 16)).reshape(*shape, 4, 4) / 4.0
+    return rho
+
+
+def steady_state(
+    g: npt.ArrayLike, p1: npt.ArrayLike, p2: npt.ArrayLike, T1: npt.ArrayLike, T2: npt.ArrayLike
+) -> ComplexArray:
+    """Exact steady state of the master equation, qubit 1 first.
+
+    All arguments broadcast against each other; the result has shape ``(..., 4, 4)``.
+
+    Raises:
+        ValueError: for parameters outside their ranges (see :func:`qc_reset.model.validate_params`).
+        SteadyStateError: where the steady state is not unique (g = 0 with p1 = 0 or p2 = 0).
+
+    Example:
+        >>> rho = steady_state(0.05, 0.3, 0.3, 0.1, 0.0)
+        >>> rho.shape
+        (4, 4)
+    """
+    g, p1, p2, T1, T2 = model.validate_params(g, p1, p2, T1, T2)
+    _check_unique(g, p1, p2)
+    return resolvent.steady_rho(g, p1, p2, model.bath_polarization(T1), model.bath_polarization(T2))
+
+
+def steady_bloch(
+    g: npt.ArrayLike, p1: npt.ArrayLike, p2: npt.ArrayLike, T1: npt.ArrayLike, T2: npt.ArrayLike
+) -> FloatArray:
+    """Bloch vector (rx, ry, rz) of qubit 1 in the exact steady state, shape (..., 3)."""
+    g, p1, p2, T1, T2 = model.validate_params(g, p1, p2, T1, T2)
+    _check_unique(g, p1, p2)
+    u = resolvent.steady_local(g, p1, p2, model.bath_polarization(T1), model.bath_polarization(T2))
+    return u[..., :3]
+
+
+def steady_bloch_unit(g: npt.ArrayLike, p1: npt.ArrayLike, p2: npt.ArrayLike, T2: npt.ArrayLike) -> FloatArray:
+    r"""Qubit 1's steady Bloch vector divided by :math:`\tanh(1/2T_1)`.
+
+    The steady Bloch vector of qubit 1 is exactly proportional to :math:`z_1 = \tanh(1/2T_1)`
+    (the heat-bath polarization enters the solution only as an overall factor on qubit 1's
+    reduced state; see ``tests/test_exact.py``), so this is the Bloch vector at ``T1 = 0``.
+    Magic at temperature T1 then means :math:`z_1 \|f\|_1 > 1`.
+    """
+    return steady_bloch(g, p1, p2, 0.0, T2)
+
+
+def evolve(params: Params, rho0: npt.ArrayLike, times: npt.ArrayLike) -> ComplexArray:
+    """Exact rho(t) = exp(L t) rho0 for each time, shape (len(times), 4, 4).
+
+    Uses the Pauli-basis generator and SciPy's batched ``expm``; works also where the
+    steady state is not unique.
+    """
+    t = np.asarray(times, dtype=float)
+    if t.ndim > 1 or np.any(~np.isfinite(t)) or np.any(t < 0):
+        raise ValueError("times must be a 1-d array of finite numbers in [0, +inf)")
+    rho0 = np.asarray(rho0, dtype=complex)
+    if rho0.shape != (4, 4):
+        raise ValueError(f"rho0 must be a 4x4 density matrix; got shape {rho0.shape}")
+    c0 = np.einsum("kba,ab->k", _P2, rho0).real  # Tr(P_k rho0)
+    G = generator(params.g, params.p1, params.p2, params.T1, params.T2)
+    props = scipy.linalg.expm(G[None] * np.atleast_1d(t)[:, None, None])
+    c = props @ c0
+    rho = _coefficients_to_rho(c)
+    return rho if t.ndim else rho[0]
+
+
+@dataclasses.dataclass(frozen=True)
+class Transient:
+    """Qubit 1 along an exact trajectory, and the steady values to compare against."""
+
+    times: FloatArray
+    bloch: FloatArray  # (n_times, 3)
+    l1_coherence: FloatArray
+    l1_norm: FloatArray
+    steady_bloch: FloatArray
+    steady_l1_coherence: float
+    steady_l1_norm: float
+
+    @property
+    def coherence_overshoot(self) -> float:
+        """max_t C_l1(t) - C_l1(steady); positive if transient coherence exceeds the steady value."""
+        return float(np.max(self.l1_coherence) - self.steady_l1_coherence)
+
+    @property
+    def magic_overshoot(self) -> float:
+        """max_t ||r(t)||_1 - ||r_steady||_1; positive if transient magic exceeds the steady value."""
+        return float(np.max(self.l1_norm) - self.steady_l1_norm)
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain-data form (lists and floats) for JSON."""
+        return {
+            "times": self.times.tolist(),
+            "bloch": self.bloch.tolist(),
+            "l1_coherence": self.l1_coherence.tolist(),
+            "l1_norm": self.l1_norm.tolist(),
+            "steady_bloch": self.steady_bloch.tolist(),
+            "steady_l1_coherence": self.steady_l1_coherence,
+            "steady_l1_norm": self.steady_l1_norm,
+        }
+
+
+def transient(params: Params, times: npt.ArrayLike, rho0: npt.ArrayLike | None = None) -> Transient:
+    """Coherence and magic of qubit 1 along rho(t) from ``rho0`` (default tau1 (x) tau2).
+
+    The default initial state is the uncoupled thermal state, i.e. the bath-equilibrated
+    qubits at the moment the exchange coupling is switched on.
+    """
+    from . import measures
+
+    if rho0 is None:
+        rho0 = np.kron(params.tau1(), params.tau2())
+    rho_t = evolve(params, rho0, np.atleast_1d(np.asarray(times, dtype=float)))
+    r = measures.bloch_vector(rho_t)
+    r_ss = steady_bloch(params.g, params.p1, params.p2, params.T1, params.T2)
+    return Transient(
+        times=np.atleast_1d(np.asarray(times, dtype=float)),
+        bloch=r,
+        l1_coherence=measures.l1_coherence(r),
+        l1_norm=measures.l1_norm(r),
+        steady_bloch=r_ss,
+        steady_l1_coherence=float(measures.l1_coherence(r_ss)),
+        steady_l1_norm=float(measures.l1_norm(r_ss)),
+    )
