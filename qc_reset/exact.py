@@ -139,7 +139,9 @@ def steady_bloch(
     return u[..., :3]
 
 
-def steady_bloch_unit(g: npt.ArrayLike, p1: npt.ArrayLike, p2: npt.ArrayLike, T2: npt.ArrayLike) -> FloatArray:
+def steady_bloch_unit(
+    g: npt.ArrayLike, p1: npt.ArrayLike, p2: npt.ArrayLike, T2: npt.ArrayLike
+) -> FloatArray:
     r"""Qubit 1's steady Bloch vector divided by :math:`\tanh(1/2T_1)`.
 
     The steady Bloch vector of qubit 1 is exactly proportional to :math:`z_1 = \tanh(1/2T_1)`

@@ -53,8 +53,10 @@ __all__ = [
     "PAULI",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-ComplexArray = npt.NDArray[np.complex128]
+# Array aliases name the dtype for readers; numpy's stubs do not track float64 vs. generic
+# floating through ufuncs, so the annotations stay at NDArray[Any] precision for mypy.
+FloatArray = npt.NDArray[Any]
+ComplexArray = npt.NDArray[Any]
 
 _I2 = np.eye(2, dtype=complex)
 _X = np.array([[0, 1], [1, 0]], dtype=complex)
@@ -74,7 +76,7 @@ def _check_array(name: str, value: Any, *, lo: float, lo_open: bool, allow_inf: 
     if not allow_inf:
         bad |= ~np.isfinite(arr)
     if np.any(bad):
-        first = arr[bad].flat[0]
+        first = float(arr[bad].flat[0])
         bracket = "(" if lo_open else "["
         upper = "+inf]" if allow_inf else "+inf)"
         raise ValueError(f"{name} must be a number in {bracket}{lo:g}, {upper}; got {first!r}")
@@ -99,7 +101,7 @@ def validate_params(
     """
     g_arr = np.asarray(g, dtype=float)
     if np.any(~np.isfinite(g_arr)):
-        raise ValueError(f"g must be a finite real number; got {g_arr[~np.isfinite(g_arr)].flat[0]!r}")
+        raise ValueError(f"g must be a finite real number; got {float(g_arr[~np.isfinite(g_arr)].flat[0])!r}")
     p1_arr = _check_array("p1", p1, lo=0.0, lo_open=False, allow_inf=False)
     p2_arr = _check_array("p2", p2, lo=0.0, lo_open=False, allow_inf=False)
     T1_arr = _check_array("T1", T1, lo=0.0, lo_open=False, allow_inf=True)
@@ -119,7 +121,7 @@ def bath_polarization(T: npt.ArrayLike) -> FloatArray:
     Returns 1 at ``T = 0`` and 0 at ``T = inf`` without warnings or overflow.
     """
     T_arr = np.asarray(T, dtype=float)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):  # T subnormal: 0.5/T overflows to inf
         beta_half = np.where(T_arr > 0, 0.5 / np.where(T_arr > 0, T_arr, 1.0), np.inf)
     return np.tanh(beta_half)
 
@@ -144,7 +146,7 @@ class Params:
 
     def __post_init__(self) -> None:
         checked = validate_params(self.g, self.p1, self.p2, self.T1, self.T2)
-        for field, value in zip(("g", "p1", "p2", "T1", "T2"), checked):
+        for field, value in zip(("g", "p1", "p2", "T1", "T2"), checked, strict=True):
             if value.ndim != 0:
                 raise ValueError(f"{field} must be a scalar for Params; use the batched functions for arrays")
             object.__setattr__(self, field, float(value))
