@@ -16,7 +16,7 @@ from collections.abc import Sequence
 __all__ = ["main", "CliError", "COMMAND_MODULES"]
 
 #: Subcommand modules under ``qc_reset.commands``, in the order shown by ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ("steady", "tcrit")
+COMMAND_MODULES: tuple[str, ...] = ("steady", "tcrit", "sweep")
 
 
 class CliError(Exception):
