@@ -210,8 +210,10 @@ class Transient:
 def transient(params: Params, times: npt.ArrayLike, rho0: npt.ArrayLike | None = None) -> Transient:
     """Coherence and magic of qubit 1 along rho(t) from ``rho0`` (default tau1 (x) tau2).
 
-    The default initial state is the uncoupled thermal state, i.e. the bath-equilibrated
-    qubits at the moment the exchange coupling is switched on.
+    The default initial state is each qubit equal to its own bath state, as if both had just
+    been reset, at the moment the coupling is switched on. (It is not the g = 0 steady state:
+    tau2 is diagonal in X and precesses under H, so the g = 0 steady state of qubit 2 is
+    x2 (4 p2^2, -2 p2, 0) / (1 + 4 p2^2) in Bloch form.)
     """
     from . import measures
 

@@ -145,10 +145,12 @@ class Params:
     T2: float
 
     def __post_init__(self) -> None:
-        checked = validate_params(self.g, self.p1, self.p2, self.T1, self.T2)
-        for field, value in zip(("g", "p1", "p2", "T1", "T2"), checked, strict=True):
-            if value.ndim != 0:
+        names = ("g", "p1", "p2", "T1", "T2")
+        for field in names:
+            if np.ndim(getattr(self, field)) != 0:
                 raise ValueError(f"{field} must be a scalar for Params; use the batched functions for arrays")
+        checked = validate_params(self.g, self.p1, self.p2, self.T1, self.T2)
+        for field, value in zip(names, checked, strict=True):
             object.__setattr__(self, field, float(value))
 
     @property

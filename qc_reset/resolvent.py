@@ -18,7 +18,8 @@ Every entry of the 6x6 system is a fixed linear combination of nine functions of
 :math:`\Delta/(\gamma^2+\Delta^2)` for the four nonzero gaps
 :math:`\Delta \in \{1/2-g,\ 1/2+g,\ 1,\ 2g\}`. The combination coefficients are computed once
 at import from the Pauli matrices, so nothing here is typed in by hand. This path is exact (no
-truncation), and about 5x faster per point than a batched 16x16 solve; ``tests/test_exact.py``
+truncation), and about 2x faster per point than a batched 16x16 complex solve at 10^5 points
+(Bloch vectors alone: about 5x; see docs/benchmarks.md); ``tests/test_exact.py``
 checks it against the null space of the 16x16 Liouvillian built independently in
 :mod:`qc_reset.model`.
 """
