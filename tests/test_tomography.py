@@ -1,0 +1,300 @@
+"""Tomography statistics: estimators, bootstrap, the magic verdict's calibration and power.
+
+Everything runs on binomial counts drawn by ``sample_counts`` (no circuits). Statistical
+tests use fixed seeds, so they are deterministic; the tolerances below say how unlikely a
+failure would be for a fresh seed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+from scipy.optimize import minimize
+from scipy.special import xlogy
+
+from qc_reset import tomography as tomo
+from qc_reset.measures import l1_coherence, l1_norm
+
+#: |r_hat_k - r_k| < SE_MULTIPLE * se_k per component: two-sided normal tail 6e-5 per component.
+SE_MULTIPLE = 4.0
+#: Repetitions of the repeated-experiment tests (a rate of 0.05 is resolved to +-0.007).
+N_REP = 1000
+#: Binomial allowance on an observed rate: 3 standard deviations of a rate over N_REP trials.
+N_SIGMA = 3.0
+#: Required power of the verdict at ||r||_1 = 1.05 with POWER_SHOTS per basis (predicted 0.97).
+MIN_POWER = 0.9
+#: MLE vs scipy.optimize: log-likelihood gap and position (scipy's own tolerances, ~1e-8).
+MLE_NLL_TOL = 1e-8
+MLE_POS_TOL = 1e-6
+LEVEL = 0.95
+ALPHA = 1.0 - LEVEL
+
+# A state just inside the octahedron's +++ facet (||r||_1 = 0.99, W = -0.01). With 10^4 shots
+# per basis, se(W_hat) = 0.0163, so the plug-in W_hat > 0 about 27 % of the time.
+INSIDE = np.full(3, 0.33)
+INSIDE_SHOTS = 10_000
+# Clearly outside (||r||_1 = 1.05, |r|_2 = 0.61): W = 0.05 = 4.4 se with 2e4 shots per basis.
+OUTSIDE = np.full(3, 0.35)
+POWER_SHOTS = 20_000
+# The vertex |0>: the least favourable null point (4 facets touch), W = 0.
+VERTEX = np.array([0.0, 0.0, 1.0])
+
+
+def rate_allowance(p: float, n: int = N_REP) -> float:
+    return N_SIGMA * np.sqrt(p * (1.0 - p) / n)
+
+
+def repeated(r: np.ndarray, shots: int, seed: int, n: int = N_REP) -> np.ndarray:
+    """Counts (n, 3, 2) of n independent tomography runs on the state r."""
+    return tomo.sample_counts(np.broadcast_to(r, (n, 3)), shots, seed)
+
+
+def nll(r: np.ndarray, c: np.ndarray) -> float:
+    return float(-(xlogy(c[:, 0], (1 + r) / 2) + xlogy(c[:, 1], (1 - r) / 2)).sum())
+
+
+# ----------------------------------------------------------------------------- estimators
+def test_linear_inversion_and_stderr_formulas() -> None:
+    c = np.array([[60, 40], [25, 75], [10, 0]])
+    np.testing.assert_allclose(tomo.linear_inversion(c), [0.2, -0.5, 1.0])
+    se = tomo.standard_errors(c)
+    np.testing.assert_allclose(se[:2], np.sqrt((1 - np.array([0.04, 0.25])) / 100))
+    # Zero count in Z: floored at half a pseudo-count, 1 - r^2 -> 2/N.
+    np.testing.assert_allclose(se[2], np.sqrt(2 / 10) / np.sqrt(10))
+    assert tomo.standard_errors([[1, 0], [0, 1], [1, 0]]).tolist() == [1.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("estimator", ["linear_inversion", "mle"])
+@pytest.mark.parametrize(
+    "r", [[0.3, -0.2, 0.5], [0.0, 0.0, 0.0], [0.6, 0.0, -0.79]], ids=["mixed", "center", "near-pure"]
+)
+def test_estimators_within_se_multiple_of_truth(estimator: str, r: list[float]) -> None:
+    c = tomo.sample_counts(r, 5000, seed=11)
+    est = tomo._builtin_estimators[estimator](c)
+    se = tomo.standard_errors(c)
+    assert np.all(np.abs(est - np.array(r)) < SE_MULTIPLE * se)
+
+
+def test_batched_estimators_match_per_item() -> None:
+    c = tomo.sample_counts(np.broadcast_to([0.7, 0.7, 0.1], (4, 5, 3)), 30, seed=3)
+    for fn in (tomo.linear_inversion, tomo.standard_errors, tomo.maximum_likelihood):
+        batched = fn(c)
+        assert batched.shape == (4, 5, 3)
+        np.testing.assert_allclose(batched[2, 3], fn(c[2, 3]), rtol=0, atol=1e-14)
+
+
+def test_mle_matches_scipy_on_random_counts() -> None:
+    """On random counts with |r_LI| > 1 the vectorized MLE beats or ties scipy's SLSQP optimum."""
+    rng = np.random.default_rng(2024)
+    r_true = rng.normal(size=(150, 3))
+    r_true *= rng.uniform(0.9, 1.0, size=(150, 1)) / np.linalg.norm(r_true, axis=-1, keepdims=True)
+    counts = tomo.sample_counts(r_true, rng.integers(5, 200, size=(150, 3)), seed=rng)
+    outside = np.linalg.norm(tomo.linear_inversion(counts), axis=-1) > 1
+    assert outside.sum() >= 30  # the test exercises the constrained branch
+    ours = tomo.maximum_likelihood(counts)
+    ball = {"type": "ineq", "fun": lambda x: 1.0 - x @ x}
+    for c, r in zip(counts[outside], ours[outside], strict=True):
+        rbar = tomo.linear_inversion(c)
+        res = minimize(
+            nll,
+            0.999 * rbar / np.linalg.norm(rbar),
+            args=(c,),
+            method="SLSQP",
+            bounds=[(-1 + 1e-12, 1 - 1e-12)] * 3,
+            constraints=[ball],
+            options={"ftol": 1e-14, "maxiter": 500},
+        )
+        x = res.x / max(1.0, np.linalg.norm(res.x))  # SLSQP may overstep the constraint by ~1e-10
+        assert nll(r, c) <= nll(x, c) + MLE_NLL_TOL
+        np.testing.assert_allclose(r, x, atol=MLE_POS_TOL)
+
+
+def test_mle_is_in_ball_and_equals_linear_inversion_inside() -> None:
+    c = tomo.sample_counts(np.broadcast_to([0.0, 0.6, 0.8], (2000, 3)), 20, seed=5)
+    rbar, r = tomo.linear_inversion(c), tomo.maximum_likelihood(c)
+    norm = np.linalg.norm(r, axis=-1)
+    assert norm.max() <= 1.0 + 1e-12
+    inside = np.linalg.norm(rbar, axis=-1) <= 1.0
+    assert 0 < inside.sum() < len(c)
+    np.testing.assert_array_equal(r[inside], rbar[inside])
+    np.testing.assert_allclose(norm[~inside], 1.0, atol=1e-12)
+    # Constrained solution shrinks each component towards 0 without changing its sign.
+    assert np.all(np.abs(r) <= np.abs(rbar) + 1e-15) and np.all(r * rbar >= 0)
+
+
+def test_mle_edge_cases() -> None:
+    np.testing.assert_allclose(tomo.maximum_likelihood([[10, 0], [10, 0], [10, 0]]), np.full(3, 3**-0.5))
+    np.testing.assert_allclose(tomo.maximum_likelihood([[10, 0], [0, 10], [5, 5]]), [2**-0.5, -(2**-0.5), 0.0])
+
+
+def test_qiskit_experiments_linear_inversion_agrees() -> None:
+    fitters = pytest.importorskip("qiskit_experiments.library.tomography.fitters")
+    basis_mod = pytest.importorskip("qiskit_experiments.library.tomography.basis")
+    from qc_reset.measures import bloch_vector
+
+    c = tomo.sample_counts([0.3, -0.4, 0.7], 1000, seed=9)
+    # PauliMeasurementBasis indexes Z, X, Y as 0, 1, 2; our rows are X, Y, Z.
+    rho, _ = fitters.linear_inversion(
+        c[None].astype(float),
+        c.sum(-1),
+        np.array([[1], [2], [0]]),
+        np.zeros((3, 0), dtype=int),
+        measurement_basis=basis_mod.PauliMeasurementBasis(),
+    )
+    np.testing.assert_allclose(bloch_vector(np.asarray(rho)), tomo.linear_inversion(c), atol=1e-12)
+
+
+# ----------------------------------------------------------------------------- bootstrap
+def test_bootstrap_shapes_seeds_and_spread() -> None:
+    c = tomo.sample_counts([0.2, 0.4, -0.6], 2000, seed=1)
+    b1 = tomo.bootstrap(c, 4000, seed=7)
+    assert b1.shape == (4000, 3)
+    np.testing.assert_array_equal(b1, tomo.bootstrap(c, 4000, seed=7))
+    np.testing.assert_array_equal(b1, tomo.bootstrap(c, 4000, seed=np.random.default_rng(7)))
+    assert not np.array_equal(b1, tomo.bootstrap(c, 4000, seed=8))
+    # Bootstrap sd matches the binomial standard error (sd of an sd estimate: ~1/sqrt(2*4000)).
+    np.testing.assert_allclose(b1.std(axis=0), tomo.standard_errors(c), rtol=5 / np.sqrt(2 * 4000))
+    assert tomo.bootstrap(np.stack([c, c]), 10, seed=0).shape == (10, 2, 3)
+    assert np.linalg.norm(tomo.bootstrap(c[None] // 100, 200, seed=0, estimator="mle"), axis=-1).max() <= 1 + 1e-12
+
+
+def test_l1_coherence_ci_coverage() -> None:
+    """Percentile CI of C_l1 covers the truth at >= level - 3 sigma over N_REP repetitions."""
+    r = np.array([0.3, 0.2, 0.5])
+    c = repeated(r, 1000, seed=21)
+    lo, hi = tomo.confidence_interval(l1_coherence(tomo.bootstrap(c, 1000, seed=22)), LEVEL)
+    truth = l1_coherence(r)
+    cover = np.mean((lo <= truth) & (truth <= hi))
+    assert cover >= LEVEL - rate_allowance(LEVEL), cover
+
+
+def test_confidence_interval_percentiles() -> None:
+    lo, hi = tomo.confidence_interval(np.arange(1001.0), 0.9)
+    assert (float(lo), float(hi)) == pytest.approx((50.0, 950.0), abs=1e-9)
+
+
+# ----------------------------------------------------------------------------- magic verdict
+@pytest.mark.parametrize("method", ["union", "bootstrap"])
+def test_false_magic_rate_inside_octahedron(method: str) -> None:
+    c = repeated(INSIDE, INSIDE_SHOTS, seed=31)
+    _, lo, _ = tomo.witness_interval(c, LEVEL, method=method, seed=32)
+    assert np.mean(lo > 0) <= ALPHA + rate_allowance(ALPHA)
+
+
+def test_naive_plugin_rule_is_anticonservative_inside() -> None:
+    """The plug-in rule ||r_hat||_1 > 1 calls 'magic' ~27 % of the time at W = -0.01."""
+    c = repeated(INSIDE, INSIDE_SHOTS, seed=31)
+    naive = np.mean(l1_norm(tomo.linear_inversion(c)) > 1.0)
+    assert naive > 4 * ALPHA, naive
+
+
+@pytest.mark.parametrize("method", ["union", "bootstrap"])
+def test_false_magic_rate_at_vertex(method: str) -> None:
+    """At |0> (W = 0, 4 facets touch) the verdict still holds its size; naive percentile fails."""
+    c = repeated(VERTEX, 1000, seed=41)
+    _, lo, hi = tomo.witness_interval(c, LEVEL, method=method, seed=42)
+    assert np.mean(lo > 0) <= ALPHA + rate_allowance(ALPHA)
+    assert np.mean((lo <= 0) & (0 <= hi)) >= LEVEL - rate_allowance(LEVEL)  # two-sided coverage
+    w_boot = l1_norm(tomo.bootstrap(c, 1000, seed=43)) - 1.0
+    naive_lo, _ = tomo.confidence_interval(w_boot, LEVEL)
+    assert np.mean(naive_lo > 0) > 0.9  # percentile bootstrap of W: false 'magic' nearly always
+
+
+@pytest.mark.parametrize("method", ["union", "bootstrap"])
+@pytest.mark.parametrize("estimator", ["linear_inversion", "mle"])
+def test_power_outside_octahedron(method: str, estimator: str) -> None:
+    c = repeated(OUTSIDE, POWER_SHOTS, seed=51)
+    _, lo, hi = tomo.witness_interval(c, LEVEL, method=method, estimator=estimator, seed=52)
+    assert np.mean(tomo.classify(lo, hi) == "magic") >= MIN_POWER
+
+
+def test_stabilizer_verdict_deep_inside() -> None:
+    v = tomo.magic_verdict(tomo.sample_counts([0.3, 0.3, 0.3], 10_000, seed=3))
+    assert v.verdict == "stabilizer" and v.ci[1] < 0 and v.level == LEVEL
+
+
+def test_magic_verdict_record_and_reproducibility() -> None:
+    c = tomo.sample_counts(OUTSIDE, POWER_SHOTS, seed=4)
+    v = tomo.magic_verdict(c, 0.9, method="bootstrap", seed=5)
+    assert v == tomo.magic_verdict(c, 0.9, method="bootstrap", seed=5)
+    assert v.verdict in tomo.VERDICTS and v.ci[0] <= v.value <= v.ci[1]
+    assert v.value == pytest.approx(l1_norm(tomo.linear_inversion(c)) - 1.0)
+    with pytest.raises(ValueError, match="contradicts ci"):
+        tomo.MagicVerdict(value=0.1, ci=(0.05, 0.2), verdict="inconclusive")
+    assert tomo.classify([0.1, -0.2, -0.1], [0.2, -0.1, 0.1]).tolist() == ["magic", "stabilizer", "inconclusive"]
+
+
+# ----------------------------------------------------------------------------- result record
+@pytest.mark.parametrize("estimator", ["linear_inversion", "mle"])
+def test_analyze_result_roundtrip(estimator: str) -> None:
+    c = tomo.sample_counts([0.5, 0.1, 0.8], 4000, seed=0)
+    res = tomo.analyze(c, n_resamples=500, seed=1, estimator=estimator)
+    d = json.loads(json.dumps(res.to_dict()))
+    assert {"bloch", "stderr", "l1_coherence", "magic_witness"} <= set(d)
+    assert set(d["l1_coherence"]) == {"value", "ci"}
+    assert {"value", "ci", "verdict"} <= set(d["magic_witness"])
+    back = tomo.TomographyResult.from_dict(d)
+    np.testing.assert_array_equal(back.bloch, res.bloch)
+    assert back.l1_coherence == res.l1_coherence and back.magic_witness == res.magic_witness
+    lo, hi = res.l1_coherence.ci
+    assert lo <= res.l1_coherence.value <= hi
+    again = tomo.analyze(c, n_resamples=500, seed=1, estimator=estimator)
+    assert again.to_dict() == res.to_dict()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.level = 0.5  # type: ignore[misc]
+    with pytest.raises(ValueError, match="differs from magic_witness.level"):
+        tomo.TomographyResult.from_dict({**d, "level": 0.9})
+
+
+# ----------------------------------------------------------------------------- validation
+GOOD = [[60, 40], [50, 50], [70, 30]]
+
+
+@pytest.mark.parametrize(
+    ("counts", "match"),
+    [
+        ([[1, 2], [3, 4]], r"shape \(\.\.\., 3, 2\)"),
+        ([[1, 2, 3]] * 3, r"shape \(\.\.\., 3, 2\)"),
+        ([[-1, 2], [3, 4], [5, 6]], "non-negative integers"),
+        ([[1.5, 2], [3, 4], [5, 6]], "non-negative integers"),
+        ([[np.nan, 2], [3, 4], [5, 6]], "non-negative integers"),
+        ([["a", "b"]] * 3, "non-negative integers"),
+        ([[0, 0], [3, 4], [5, 6]], "positive total"),
+    ],
+    ids=["2-bases", "3-outcomes", "negative", "fractional", "nan", "strings", "zero-total"],
+)
+def test_counts_validation(counts: object, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        tomo.linear_inversion(counts)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("level", [0.0, 1.0, -0.5, 1.5])
+def test_level_validation(level: float) -> None:
+    with pytest.raises(ValueError, match=r"level must lie in the open interval \(0, 1\)"):
+        tomo.magic_verdict(GOOD, level)
+    with pytest.raises(ValueError, match="level must lie"):
+        tomo.analyze(GOOD, level=level)
+
+
+@pytest.mark.parametrize("n", [0, -3, 2.5, True])
+def test_n_resamples_validation(n: object) -> None:
+    with pytest.raises(ValueError, match="n_resamples must be an integer >= 1"):
+        tomo.bootstrap(GOOD, n)  # type: ignore[arg-type]
+
+
+def test_other_validation() -> None:
+    with pytest.raises(ValueError, match=r"estimator must be one of \['linear_inversion', 'mle'\]"):
+        tomo.analyze(GOOD, estimator="ls")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="method must be one of"):
+        tomo.magic_verdict(GOOD, method="naive")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"shape \(3, 2\) for one state"):
+        tomo.magic_verdict([GOOD, GOOD])
+    with pytest.raises(ValueError, match="unit ball"):
+        tomo.sample_counts([0.8, 0.8, 0.0], 10)
+    with pytest.raises(ValueError, match="shots must be integers >= 1"):
+        tomo.sample_counts([0.0, 0.0, 0.0], 0)
+    with pytest.raises(ValueError, match="ci must satisfy lo <= hi"):
+        tomo.Estimate(value=0.0, ci=(1.0, 0.0))
