@@ -1,0 +1,186 @@
+"""Aer runs: routes agree, convergence to the fixed point, Trotter order, results, CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from qiskit import transpile
+
+from qc_reset import circuits as C
+from qc_reset import measures
+from qc_reset import simulate as sm
+from qc_reset.cli import main
+from qc_reset.exact import SteadyStateError, steady_state
+from qc_reset.model import Params
+
+#: Different routes run the same N steps of the same channel; they differ by rounding over
+#: ~N * 20 double-precision operations (~1e-13); the issue asks for 1e-10.
+AGREE_TOL = 1e-10
+#: Fitted log-log slope of the Trotter error vs dt: exact slopes 1 and 2, with O(dt) corrections of a
+#: few percent at the dt used (the local slopes are 0.96-0.995 and 1.99-2.0).
+SLOPE_TOL = 0.1
+
+P_GENERIC = Params(g=0.35, p1=0.3, p2=0.7, T1=0.4, T2=0.8)
+POINTS = [P_GENERIC, Params(g=0.05, p1=0.3, p2=0.3, T1=0.1, T2=0.1), Params(g=-0.2, p1=1.5, p2=0.1, T1=0.0,
+                                                                              T2=math.inf)]
+
+
+@pytest.mark.parametrize("order", C.ORDERS)
+def test_routes_agree(order: int) -> None:
+    kwargs = {"steps": 25, "order": order}
+    ref = np.array([r.rho for r in sm.simulate_many(POINTS, 0.2, route="power", **kwargs)])  # type: ignore[arg-type]
+    for route, realization in (("superop", "kraus"), ("gates", "kraus"), ("gates", "dilated")):
+        res = sm.simulate_many(POINTS, 0.2, route=route, realization=realization, **kwargs)
+        assert [r.steps for r in res] == [25] * len(POINTS)
+        np.testing.assert_allclose([r.rho for r in res], ref, atol=AGREE_TOL, rtol=0, err_msg=route)
+    # ... and equal to the numpy iteration of the exact step channel.
+    for P, rho in zip(POINTS, ref, strict=True):
+        S = C.trotter_step_superop(P, 0.2, order)
+        v = np.kron(P.tau1(), P.tau2()).reshape(16)
+        for _ in range(25):
+            v = S @ v
+        np.testing.assert_allclose(rho, v.reshape(4, 4), atol=AGREE_TOL, rtol=0)
+
+
+def test_naive_route_agrees() -> None:
+    """Gate-by-gate XXPlusYYGate + Kraus, transpiled: the benchmark's baseline."""
+    P, n = P_GENERIC, 20
+    qc = C.trotter_circuit(P, 0.1, n, order=2, realization="kraus", exchange_gate="xx_plus_yy")
+    backend = sm.default_backend()
+    rho = np.asarray(backend.run(transpile(qc, backend)).result().data()["rho"])
+    fast = sm.simulate(P, 0.1, steps=n, order=2, route="power")
+    np.testing.assert_allclose(rho, fast.rho, atol=AGREE_TOL, rtol=0)
+
+
+def test_auto_steps_is_smallest_converged_n() -> None:
+    for P in POINTS:
+        for order in C.ORDERS:
+            S = C.trotter_step_superop(P, 0.1, order)
+            rho0 = np.kron(P.tau1(), P.tau2())
+            star = sm.fixed_point(S)
+            n = sm.auto_steps(S, rho0, 1e-8)
+
+            def dist(k: int, S: np.ndarray = S, rho0: np.ndarray = rho0, star: np.ndarray = star) -> float:
+                return sm.trace_distance((np.linalg.matrix_power(S, k) @ rho0.reshape(16)).reshape(4, 4), star)
+
+            assert dist(n) <= 1e-8 < dist(n - 1)
+            # The gap estimate is within a few steps of it (D0 <= 1 and the slow mode dominates).
+            gap_n = math.log(1e-8) / math.log(sm.second_eigenvalue(S))
+            assert 0.5 * gap_n < n < 1.5 * gap_n
+
+
+def test_auto_converges_on_aer() -> None:
+    res = sm.simulate(P_GENERIC, 0.1, order=2, route="gates", realization="kraus", tol=1e-9)
+    assert res.convergence_error <= 1e-9
+    assert sm.trace_distance(res.rho, res.rho_fixed) == res.convergence_error
+    # Fixed point of the channel is a state and a fixed point.
+    S = C.trotter_step_superop(P_GENERIC, 0.1, 2)
+    np.testing.assert_allclose((S @ res.rho_fixed.reshape(16)).reshape(4, 4), res.rho_fixed, atol=1e-14)
+
+
+@pytest.mark.parametrize(("order", "slope"), [(1, 1.0), (2, 2.0)])
+def test_trotter_error_order(order: int, slope: float) -> None:
+    dts = np.array([0.2, 0.1, 0.05, 0.025])
+    res = [sm.simulate(P_GENERIC, float(dt), order=order, route="power", tol=1e-12) for dt in dts]
+    err = np.array([sm.trace_distance(r.rho, r.rho_exact) for r in res])  # Aer state vs exact steady state
+    fit = np.polyfit(np.log(dts), np.log(err), 1)[0]
+    assert fit == pytest.approx(slope, abs=SLOPE_TOL)
+    np.testing.assert_allclose(err, [r.trotter_error for r in res], rtol=1e-6)
+
+
+def test_result_fields_and_measures() -> None:
+    res = sm.simulate(Params(g=0.06, p1=0.3, p2=0.3, T1=0.1, T2=0.0), 0.05, order=2, route="power")
+    np.testing.assert_allclose(res.rho_exact, steady_state(0.06, 0.3, 0.3, 0.1, 0.0), atol=1e-15)
+    np.testing.assert_allclose(res.rho1, measures.reduced_state(res.rho, 1), atol=0)
+    np.testing.assert_allclose(res.bloch, res.bloch_exact, atol=1e-5)  # Strang at dt = 0.05
+    d = res.to_dict()
+    for key in ("bloch_exact", "bloch_circuit", "trace_distance", "steps", "l1_coherence", "l1_norm", "magic",
+                "robustness", "facets", "stabilizer_distance", "trotter_error", "convergence_error"):
+        assert key in d
+    assert d["magic"] is True  # this reference point has steady magic, and the circuit finds it
+    assert d["l1_norm"] == pytest.approx(float(np.abs(res.bloch).sum()), abs=1e-15)
+    json.dumps(d)
+
+
+def test_initial_state_of_choice() -> None:
+    ground = np.zeros(4)
+    ground[0] = 1.0
+    a = sm.simulate(P_GENERIC, 0.1, steps=5, route="gates", initial_state=ground)
+    b = sm.simulate(P_GENERIC, 0.1, steps=5, route="power", initial_state=ground)
+    c = sm.simulate(P_GENERIC, 0.1, steps=5, route="power")
+    np.testing.assert_allclose(a.rho, b.rho, atol=AGREE_TOL)
+    assert sm.trace_distance(a.rho, c.rho) > 1e-3
+    # Converged runs forget the initial state.
+    a = sm.simulate(P_GENERIC, 0.1, route="power", initial_state=ground)
+    c = sm.simulate(P_GENERIC, 0.1, route="power")
+    np.testing.assert_allclose(a.rho, c.rho, atol=3e-10)
+
+
+def test_bad_input() -> None:
+    with pytest.raises(ValueError, match="route must be one of gates, superop, power"):
+        sm.simulate(P_GENERIC, route="fast")
+    with pytest.raises(ValueError, match="tol must be a number in"):
+        sm.simulate(P_GENERIC, tol=0.0)
+    with pytest.raises(ValueError, match=r"dt must be a finite number in \(0, \+inf\)"):
+        sm.simulate(P_GENERIC, 0.0)
+    with pytest.raises(ValueError, match="steps must be an integer >= 1 or 'auto'"):
+        sm.simulate(P_GENERIC, steps=0)
+    with pytest.raises(ValueError, match="order must be one of 1"):
+        sm.simulate(P_GENERIC, order=4)
+    with pytest.raises(ValueError, match="realization must be one of kraus, dilated"):
+        sm.simulate(P_GENERIC, realization="exact")
+    with pytest.raises(ValueError, match="points must be a non-empty sequence of Params"):
+        sm.simulate_many([])
+    with pytest.raises(SteadyStateError):
+        sm.simulate(Params(g=0.0, p1=0.3, p2=0.0, T1=0.1, T2=0.1))
+
+
+# ------------------------------------------------------------------------------------------------- CLI
+SIM = ["simulate", "--g", "0.06", "--p1", "0.3", "--p2", "0.3", "--T1", "0.1", "--T2", "0.0"]
+
+
+@pytest.mark.parametrize("extra", [[], ["--realization", "dilated", "--order", "1", "--steps", "40"]])
+def test_cli_simulate_json(capsys: pytest.CaptureFixture[str], extra: list[str]) -> None:
+    assert main([*SIM, "--dt", "0.2", *extra, "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    for key in ("bloch_exact", "bloch_circuit", "trace_distance", "steps"):
+        assert key in d
+    np.testing.assert_allclose(d["bloch_exact"], measures.bloch_vector(steady_state(0.06, 0.3, 0.3, 0.1, 0.0)),
+                               atol=1e-15)
+    assert d["steps"] == (40 if extra else sm.simulate(Params(0.06, 0.3, 0.3, 0.1, 0.0), 0.2).steps)
+    rho1 = np.array(d["bloch_circuit"])
+    assert d["trace_distance"] == pytest.approx(0.5 * np.linalg.norm(rho1 - d["bloch_exact"]), abs=1e-15)
+
+
+def test_cli_simulate_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*SIM, "--steps", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "trace distance" in out and "bloch exact" in out and "steps" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--dt", "0"], "dt must be"),
+        (["--dt", "-1"], "dt must be"),
+        (["--steps", "0"], "steps must be"),
+        (["--steps", "many"], "steps must be"),
+        (["--order", "3"], "order must be one of 1"),
+        (["--realization", "analog"], "realization must be one of kraus, dilated"),
+        (["--route", "x"], "route must be one of"),
+    ],
+)
+def test_cli_simulate_bad_input(capsys: pytest.CaptureFixture[str], args: list[str], needle: str) -> None:
+    assert main([*SIM, *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and needle in err and err.count("\n") == 1
+
+
+def test_cli_export_qasm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export-qasm", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dilated_run.qasm", "dilated_step.qasm", "reference.json"]
+    assert "dilated_run.qasm" in capsys.readouterr().out
