@@ -16,7 +16,7 @@ from collections.abc import Sequence
 __all__ = ["main", "CliError", "COMMAND_MODULES"]
 
 #: Subcommand modules under ``qc_reset.commands``, in the order shown by ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ("steady", "tcrit", "sweep")
+COMMAND_MODULES: tuple[str, ...] = ("steady", "tcrit", "simulate", "export_qasm", "sweep", "figures")
 
 
 class CliError(Exception):

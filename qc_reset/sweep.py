@@ -270,12 +270,10 @@ def _resolve_kind(kind: str) -> Callable[[list[dict[str, Any]], list[int], dict[
     if kind in OUTPUT_KINDS:
         return OUTPUT_KINDS[kind]
     if kind in ("circuit", "tomography"):
-        from . import simulate  # type: ignore[attr-defined,unused-ignore]
+        from . import emulation  # lazy: Aer and the circuit layer load only when asked for
 
-        fn = getattr(simulate, f"sweep_kind_{kind}", None)
-        if fn is not None:
-            return fn  # type: ignore[no-any-return,unused-ignore]
-    raise ValueError(f"output kind {kind!r} is not available; allowed: {', '.join(OUTPUT_KINDS)}")
+        return emulation.circuit_records if kind == "circuit" else emulation.tomography_records
+    raise ValueError(f"output kind {kind!r} is not available; allowed: {', '.join(_all_kinds())}")
 
 
 def read_results(out_dir: str | Path) -> list[dict[str, Any]]:

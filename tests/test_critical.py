@@ -120,3 +120,19 @@ def test_window_empty_above_tcrit_and_symmetric_in_g() -> None:
     r_plus = steady_bloch(g_opt, 0.3, 0.3, 0.1, 0.02)
     r_minus = steady_bloch(-g_opt, 0.3, 0.3, 0.1, 0.02)
     np.testing.assert_allclose(r_minus, r_plus * np.array([-1, -1, 1]), atol=1e-14)
+
+
+def test_magic_map_matches_pointwise_solver() -> None:
+    """The factorized map equals direct steady-state solves at every grid point."""
+    from qc_reset.critical import magic_map
+
+    g = np.linspace(0.001, 0.3, 37)
+    T1 = np.linspace(0.02, 0.4, 23)
+    l1, magic = magic_map(g, T1, 0.3, 0.3, 0.02)
+    G, TT = np.meshgrid(g, T1)
+    direct = measures.l1_norm(steady_bloch(G, 0.3, 0.3, TT, 0.02))
+    np.testing.assert_allclose(l1, direct, rtol=1e-13)
+    assert magic.any() and not magic.all()
+    np.testing.assert_array_equal(magic, direct > 1)
+    with pytest.raises(ValueError, match="1-d"):
+        magic_map(G, T1, 0.3, 0.3, 0.02)

@@ -1,0 +1,74 @@
+"""Figure generation: files, CSV content and the CLI (without circuit points, for speed)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qc_reset.cli import main
+from qc_reset.critical import critical_temperature
+from qc_reset.figures import FIGURE_PARAMS, make_figures
+
+
+def _read(path: Path) -> tuple[list[str], dict[str, list[tuple[float, float, str]]]]:
+    lines = path.read_text().splitlines()
+    header = [x for x in lines if x.startswith("#")]
+    series: dict[str, list[tuple[float, float, str]]] = {}
+    for row in csv.DictReader(x for x in lines if not x.startswith("#")):
+        series.setdefault(row["series"], []).append((float(row["x"]), float(row["y"]), row["yerr"]))
+    return header, series
+
+
+@pytest.fixture(scope="module")
+def fig_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("figs")
+    make_figures(out, ["2", "5"], circuit=False, verbose=False)
+    return out
+
+
+def test_files_written(fig_dir: Path) -> None:
+    for stem in ("fig2", "fig5"):
+        for ext in ("png", "pdf", "csv"):
+            f = fig_dir / f"{stem}.{ext}"
+            assert f.exists() and f.stat().st_size > 1000
+    assert (fig_dir / "fig2.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_csv_header_states_parameters(fig_dir: Path) -> None:
+    header, series = _read(fig_dir / "fig2.csv")
+    assert any("g=0.05" in h and "p1=0.3" in h for h in header)
+    assert {"exact_vs_T1", "eq7_vs_T1", "exact_vs_p2", "eq7_vs_p2"} <= set(series)
+
+
+def test_fig5_tcrit_series_is_the_exact_tcrit(fig_dir: Path) -> None:
+    """The plotted T_crit(p) must be the critical temperature: magic just below, none just above."""
+    _, series = _read(fig_dir / "fig5.csv")
+    pts = series["tcrit_exact_vs_p"]
+    p = np.array([x for x, _, _ in pts])[::40]
+    T = np.array([y for _, y, _ in pts])[::40]
+    T_ref, _ = critical_temperature(p, p, FIGURE_PARAMS["5"]["T2"])
+    np.testing.assert_allclose(T, T_ref, rtol=1e-11)
+    # The perturbative series is a different curve (it misses the g ~ 1/2 branch at p ~ 0.5).
+    pert = dict((x, y) for x, y, _ in series["tcrit_perturbative_vs_p"])
+    exact = dict((x, y) for x, y, _ in pts)
+    x05 = min(exact, key=lambda x: abs(x - 0.5))
+    assert exact[x05] - pert[x05] > 0.02
+
+
+def test_unknown_figure() -> None:
+    with pytest.raises(ValueError, match="unknown figure"):
+        make_figures("/nonexistent", ["3"], circuit=False)
+
+
+def test_cli_only_validation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["figures", "--out", str(tmp_path), "--only", "2,3"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "allowed" in err
+
+
+def test_cli_writes_one_figure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["figures", "--out", str(tmp_path), "--only", "7", "--no-circuit"]) == 0
+    assert (tmp_path / "fig7.png").exists() and (tmp_path / "fig7.csv").exists()
