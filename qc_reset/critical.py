@@ -29,8 +29,21 @@ from . import model
 from .exact import steady_bloch_unit
 from .model import FloatArray
 
-__all__ = ["critical_temperature", "g_window", "max_l1_norm", "GWindow", "g_search_grid", "magic_map"]
+__all__ = [
+    "critical_temperature",
+    "g_window",
+    "max_l1_norm",
+    "GWindow",
+    "g_search_grid",
+    "magic_map",
+    "MAGIC_RESOLUTION",
+]
 
+#: Smallest excess of ||r||_1 over 1 that counts as magic. The exact solver is accurate to a few
+#: 1e-16, so a smaller excess is rounding (e.g. p2 = 0 gives F = 1 + 2e-16, no magic at all). The
+#: exact T_crit is therefore resolved only where max_g F - 1 > 1e-12, i.e. for rates p1 + p2
+#: above about 1e-3 at T2 = 0; below that use ``method="perturbative"``, which is exact there.
+MAGIC_RESOLUTION = 1e-12
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 _GOLDEN_ITERS = 64  # bracket shrinks by 0.618**64 ~ 4e-14
 _N_CANDIDATES = 4  # grid local maxima refined per point
@@ -88,6 +101,8 @@ def max_l1_norm(
     shape = p1a.shape
     p1f, p2f, T2f = p1a.ravel(), p2a.ravel(), T2a.ravel()
     n = p1f.size
+    if n == 0:
+        return np.empty(shape), np.empty(shape)
     grids = [g_search_grid(float(p1f[i] + p2f[i])) for i in range(n)]
     width = max(len(x) for x in grids)
     G = np.array([np.pad(x, (0, width - len(x)), mode="edge") for x in grids])  # (n, width)
@@ -125,7 +140,8 @@ def critical_temperature(
 
     Returns:
         ``(T_crit, g_opt)``: floats for scalar input, arrays for array input. Where no g gives
-        magic even at T1 = 0, both are ``nan``.
+        magic even at T1 = 0 (or the excess of ||r||_1 over 1 stays below
+        :data:`MAGIC_RESOLUTION`), both are ``nan``.
 
     Example:
         >>> T, g = critical_temperature(0.3, 0.3, 0.0)
@@ -133,11 +149,19 @@ def critical_temperature(
     if method == "perturbative":
         from .perturbative import critical_temperature_perturbative
 
-        return critical_temperature_perturbative(p1, p2, T2)
+        # The O(g^2) coefficient diverges like 1/p1, so as p1 -> 0+ the perturbative T_crit -> 0:
+        # no magic, as in the exact solution (p1 = 0 gives r = 0). Report that limit as nan.
+        p1a, _, _ = _validate_rates(p1, p2, T2)
+        zero = p1a == 0
+        Tp, gp = critical_temperature_perturbative(np.where(zero, 1.0, p1a), p2, T2)
+        Tp, gp = np.where(zero, np.nan, Tp), np.where(zero, np.nan, gp)
+        if np.ndim(Tp) == 0:
+            return float(Tp), float(gp)
+        return Tp, gp
     if method != "exact":
         raise ValueError(f"method must be 'exact' or 'perturbative'; got {method!r}")
     F_star, g_opt = max_l1_norm(p1, p2, T2)
-    magic = F_star > 1.0
+    magic = F_star > 1.0 + MAGIC_RESOLUTION
     with np.errstate(divide="ignore", invalid="ignore"):
         T = np.where(magic, 1.0 / (2.0 * np.arctanh(np.where(magic, 1.0 / F_star, 0.5))), np.nan)
     g_out = np.where(magic, g_opt, np.nan)
@@ -187,11 +211,14 @@ def g_window(p1: float, p2: float, T1: float, T2: float) -> GWindow:
     refined (so narrow windows between grid points are not missed), and every boundary
     located by bisection to ~1e-15 relative.
     """
+    for name, value in (("p1", p1), ("p2", p2), ("T1", T1), ("T2", T2)):
+        if np.ndim(value) != 0:
+            raise ValueError(f"{name} must be a scalar for g_window; got shape {np.shape(value)}")
     model.validate_params(1.0, p1, p2, T1, T2)
     z1 = float(model.bath_polarization(T1))
     if z1 == 0.0:
         return GWindow(())
-    threshold = 1.0 / z1
+    threshold = max(1.0 / z1, 1.0 + MAGIC_RESOLUTION)
     P1, P2, TT2 = (np.asarray(float(x)) for x in (p1, p2, T2))
     G = g_search_grid(float(p1 + p2))
     F = _F(G, P1, P2, TT2)
@@ -233,7 +260,8 @@ def magic_map(
     solve per g value instead of one per grid point, so a 1000 x 1000 map costs 1000 solves.
 
     Returns:
-        ``(l1_norm, magic)`` of shape ``(len(T1), len(g))``.
+        ``(l1_norm, magic)`` of shape ``(len(T1), len(g))``; magic means
+        ||r||_1 > 1 + :data:`MAGIC_RESOLUTION`.
     """
     g_arr = np.atleast_1d(np.asarray(g, dtype=float))
     T1_arr = np.atleast_1d(np.asarray(T1, dtype=float))
@@ -243,4 +271,4 @@ def magic_map(
     model.validate_params(1.0, p1, p2, T1_arr, T2)
     F = _F(g_arr, np.asarray(float(p1)), np.asarray(float(p2)), np.asarray(float(T2)))
     l1 = model.bath_polarization(T1_arr)[:, None] * F[None, :]
-    return l1, l1 > 1.0
+    return l1, l1 > 1.0 + MAGIC_RESOLUTION

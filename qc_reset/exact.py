@@ -89,7 +89,14 @@ def _generator_unchecked(
     return (coef.reshape(-1, 6) @ _K_FLAT).reshape(*g.shape, 16, 16)
 
 
+#: Smallest total reset rate p1 + p2 the steady-state solver accepts: below it gamma^2
+#: underflows in double precision. (Physically, rates this small against omega = 1 mean no bath.)
+MIN_RATE_SUM = 1e-100
+
+
 def _check_unique(g: FloatArray, p1: FloatArray, p2: FloatArray) -> None:
+    if np.any(p1 + p2 < MIN_RATE_SUM):
+        raise ValueError(f"p1 + p2 must be at least {MIN_RATE_SUM:g} for the steady state to be resolved")
     # With g = 0 the qubits decouple, and a qubit without a bath keeps its initial state.
     bad = (g == 0) & ((p1 == 0) | (p2 == 0))
     if np.any(bad):
@@ -159,17 +166,32 @@ def evolve(params: Params, rho0: npt.ArrayLike, times: npt.ArrayLike) -> Complex
     steady state is not unique.
     """
     t = np.asarray(times, dtype=float)
-    if t.ndim > 1 or np.any(~np.isfinite(t)) or np.any(t < 0):
-        raise ValueError("times must be a 1-d array of finite numbers in [0, +inf)")
-    rho0 = np.asarray(rho0, dtype=complex)
-    if rho0.shape != (4, 4):
-        raise ValueError(f"rho0 must be a 4x4 density matrix; got shape {rho0.shape}")
+    if t.ndim > 1 or t.size == 0 or np.any(~np.isfinite(t)) or np.any(t < 0):
+        raise ValueError("times must be a 1-d array of finite numbers in [0, +inf) (or one number), not empty")
+    rho0 = _check_state(rho0)
     c0 = np.einsum("kba,ab->k", _P2, rho0).real  # Tr(P_k rho0)
     G = generator(params.g, params.p1, params.p2, params.T1, params.T2)
     props = scipy.linalg.expm(G[None] * np.atleast_1d(t)[:, None, None])
     c = props @ c0
     rho = _coefficients_to_rho(c)
     return rho if t.ndim else rho[0]
+
+
+#: Tolerance for accepting a user-given initial state as a density matrix.
+STATE_TOL = 1e-10
+
+
+def _check_state(rho0: npt.ArrayLike) -> ComplexArray:
+    rho = np.asarray(rho0, dtype=complex)
+    if rho.shape != (4, 4):
+        raise ValueError(f"rho0 must be a 4x4 density matrix (qubit 1 first); got shape {rho.shape}")
+    if not np.all(np.isfinite(rho)) or np.abs(rho - rho.conj().T).max() > STATE_TOL:
+        raise ValueError("rho0 must be Hermitian (to 1e-10)")
+    if abs(np.trace(rho) - 1.0) > STATE_TOL:
+        raise ValueError(f"rho0 must have unit trace; got {np.trace(rho).real:.6g}")
+    if np.linalg.eigvalsh(0.5 * (rho + rho.conj().T)).min() < -STATE_TOL:
+        raise ValueError("rho0 must be positive semidefinite (to 1e-10)")
+    return rho
 
 
 @dataclasses.dataclass(frozen=True)
@@ -210,6 +232,8 @@ class Transient:
 def transient(params: Params, times: npt.ArrayLike, rho0: npt.ArrayLike | None = None) -> Transient:
     """Coherence and magic of qubit 1 along rho(t) from ``rho0`` (default tau1 (x) tau2).
 
+    Where the steady state is not unique (g = 0 with p1 = 0 or p2 = 0) the steady fields are NaN.
+
     The default initial state is each qubit equal to its own bath state, as if both had just
     been reset, at the moment the coupling is switched on. (It is not the g = 0 steady state:
     tau2 is diagonal in X and precesses under H, so the g = 0 steady state of qubit 2 is
@@ -221,7 +245,10 @@ def transient(params: Params, times: npt.ArrayLike, rho0: npt.ArrayLike | None =
         rho0 = np.kron(params.tau1(), params.tau2())
     rho_t = evolve(params, rho0, np.atleast_1d(np.asarray(times, dtype=float)))
     r = measures.bloch_vector(rho_t)
-    r_ss = steady_bloch(params.g, params.p1, params.p2, params.T1, params.T2)
+    try:
+        r_ss = steady_bloch(params.g, params.p1, params.p2, params.T1, params.T2)
+    except SteadyStateError:  # the trajectory exists; the steady values do not
+        r_ss = np.full(3, np.nan)
     return Transient(
         times=np.atleast_1d(np.asarray(times, dtype=float)),
         bloch=r,

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from . import model
 from .model import FloatArray, bath_polarization
 
 __all__ = [
@@ -61,19 +62,7 @@ PAPER_FACET_INDEX: tuple[int, ...] = (3, 2, 1)
 
 
 # --------------------------------------------------------------------------- validation
-def _arr(name: str, value: Any, *, lo: float, lo_open: bool, allow_inf: bool) -> FloatArray:
-    arr = np.asarray(value, dtype=float)
-    bad = np.isnan(arr) | (arr < lo)
-    if lo_open:
-        bad |= arr == lo
-    if not allow_inf:
-        bad |= np.isinf(arr)
-    if np.any(bad):
-        lo_s = "-inf" if lo == -np.inf else f"{lo:g}"
-        brk = "(" if lo_open else "["
-        hi = "+inf]" if allow_inf else "+inf)"
-        raise ValueError(f"{name} must be a number in {brk}{lo_s}, {hi}; got {arr[bad].flat[0]!r}")
-    return arr
+_arr = model._check_array  # one validator for the package: same ranges, same messages
 
 
 _SPECS: dict[str, dict[str, Any]] = {

@@ -17,7 +17,7 @@ from . import measures
 from .exact import steady_state
 from .model import ComplexArray, Params
 
-__all__ = ["SteadyReport", "steady_report", "save_json", "load_json", "to_json"]
+__all__ = ["SteadyReport", "steady_report", "save_json", "load_json", "to_json", "json_safe"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,14 +90,6 @@ def steady_report(params: Params) -> SteadyReport:
     return SteadyReport(params=params, rho=rho)
 
 
-def _default(obj: Any) -> Any:
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    raise TypeError(f"not JSON serializable: {type(obj).__name__}")
-
-
 def save_json(record: Any, path: str | Path) -> None:
     """Write ``record.to_dict()`` (or a plain dict) to ``path`` as strict JSON.
 
@@ -110,7 +102,7 @@ def save_json(record: Any, path: str | Path) -> None:
 def to_json(record: Any) -> str:
     """Strict-JSON text of ``record.to_dict()`` (or a plain dict), as :func:`save_json` writes."""
     data = record.to_dict() if hasattr(record, "to_dict") else record
-    return json.dumps(_finite(data), indent=2, default=_default)
+    return json.dumps(json_safe(data), indent=2)
 
 
 def load_json(path: str | Path) -> dict[str, Any]:
@@ -119,14 +111,18 @@ def load_json(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def _finite(obj: Any) -> Any:
-    """Make floats strict-JSON: NaN -> None, +-inf -> "inf" / "-inf"."""
-    if isinstance(obj, float | np.floating):
+def json_safe(obj: Any) -> Any:
+    """Plain, strict-JSON data: numpy scalars and arrays to Python, NaN -> None, +-inf -> "inf"/"-inf"."""
+    if isinstance(obj, np.ndarray):
+        obj = obj.tolist()
+    elif isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float):
         if np.isnan(obj):
             return None
-        return float(obj) if np.isfinite(obj) else ("inf" if obj > 0 else "-inf")
+        return obj if np.isfinite(obj) else ("inf" if obj > 0 else "-inf")
     if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
+        return {k: json_safe(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_finite(v) for v in obj]
+        return [json_safe(v) for v in obj]
     return obj

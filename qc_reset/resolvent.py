@@ -100,16 +100,17 @@ _N_IN = len(_INPUTS)
 
 
 def _phi(g: FloatArray, gamma: FloatArray) -> FloatArray:
+    """The nine functions of (g, gamma), written with t = Delta/gamma so that neither huge
+    rates nor huge couplings overflow (gamma/(gamma^2 + Delta^2) = (1/gamma)/(1 + t^2))."""
     out = np.empty((9, g.size))
-    gam = gamma.reshape(-1)
+    inv = 1.0 / gamma.reshape(-1)
     gg = g.reshape(-1)
-    out[0] = 1.0 / gam
-    gam2 = gam * gam
+    out[0] = inv
     for m, (al, be) in enumerate(_GAPS):
-        d = al + be * gg
-        inv = 1.0 / (gam2 + d * d)
-        out[1 + m] = gam * inv
-        out[5 + m] = d * inv
+        t = (al + be * gg) * inv
+        a = inv / (1.0 + t * t)
+        out[1 + m] = a
+        out[5 + m] = t * a
     return out
 
 
@@ -123,7 +124,9 @@ def steady_local(
     """
     shape = g.shape
     gamma = (p1 + p2).reshape(-1)
-    R = (_C.T @ _phi(g, p1 + p2)).T.reshape(-1, 6, _N_IN)  # R[n, out, in]
+    with np.errstate(over="ignore"):  # huge g or rates: 1/(gamma^2 + Delta^2) -> 0 is the right limit
+        phi = _phi(g, p1 + p2)
+    R = (_C.T @ phi).T.reshape(-1, 6, _N_IN)  # R[n, out, in]
     P1, P2 = p1.reshape(-1, 1, 1), p2.reshape(-1, 1, 1)
     Z1, X2 = z1.reshape(-1, 1, 1), x2.reshape(-1, 1, 1)
     A = np.empty((gamma.size, 6, 6))
@@ -151,7 +154,8 @@ def steady_rho(
     tau2 = _bloch_to_state(np.stack([x2.reshape(-1), zeros, zeros], axis=-1))
     S = p1.reshape(-1, 1, 1) * _kron(tau1, rho2) + p2.reshape(-1, 1, 1) * _kron(rho1, tau2)
     E = _E_CONST + g.reshape(-1, 1) * _E_G  # (n, 4)
-    D = 1.0 / ((p1 + p2).reshape(-1, 1, 1) + 1j * (E[:, :, None] - E[:, None, :]))
+    with np.errstate(over="ignore", invalid="ignore"):
+        D = 1.0 / ((p1 + p2).reshape(-1, 1, 1) + 1j * (E[:, :, None] - E[:, None, :]))
     rho = _W @ ((_W.T @ S @ _W) * D) @ _W.T
     return rho.reshape(*shape, 4, 4)
 

@@ -42,6 +42,8 @@ from typing import Any
 
 import numpy as np
 
+from .records import json_safe
+
 __all__ = [
     "SweepConfig",
     "load_config",
@@ -142,10 +144,13 @@ def _axis_values(name: str, spec: Any) -> list[Any]:
         vals = spec
     elif isinstance(spec, dict):
         if set(spec) == {"start", "stop", "num"}:
-            vals = np.linspace(spec["start"], spec["stop"], int(spec["num"])).tolist()
-        elif set(spec) == {"geomspace"} and len(spec["geomspace"]) == 3:
+            a, b, n = spec["start"], spec["stop"], spec["num"]
+            _check_range(where, a, b, n, positive=False)
+            vals = np.linspace(a, b, n).tolist()
+        elif set(spec) == {"geomspace"} and isinstance(spec["geomspace"], list) and len(spec["geomspace"]) == 3:
             a, b, n = spec["geomspace"]
-            vals = np.geomspace(a, b, int(n)).tolist()
+            _check_range(where, a, b, n, positive=True)
+            vals = np.geomspace(a, b, n).tolist()
         else:
             raise ValueError(
                 f"{where}: a range table must be {{start, stop, num}} or {{geomspace = [a, b, n]}}; "
@@ -162,9 +167,32 @@ def _axis_values(name: str, spec: Any) -> list[Any]:
         if any(not float(v).is_integer() or v < 0 for v in vals):
             raise ValueError(f"{where} values must be integers >= 0 (0 = no tomography shots)")
         return [int(v) for v in vals]
-    if name == "dt" and any(not v > 0 for v in vals):
-        raise ValueError(f"{where} values must be in (0, +inf)")
+    if name == "dt" and any(not (0 < v < math.inf) for v in vals):
+        raise ValueError(f"{where} values must be finite numbers in (0, +inf)")
     return [float(v) for v in vals]
+
+
+def _check_range(where: str, a: Any, b: Any, n: Any, *, positive: bool) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{where}: the number of points must be an integer >= 1; got {n!r}")
+    for v in (a, b):
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            raise ValueError(f"{where}: range ends must be finite numbers; got {v!r}")
+        if positive and v <= 0:
+            raise ValueError(f"{where}: geomspace ends must be > 0; got {v!r}")
+
+
+def _check_run_options(run: dict[str, Any]) -> None:
+    if "order" in run and run["order"] not in (1, 2):
+        raise ValueError(f"run.order must be 1 or 2; got {run['order']!r}")
+    if "realization" in run and run["realization"] not in ("kraus", "dilated"):
+        raise ValueError(f"run.realization must be 'kraus' or 'dilated'; got {run['realization']!r}")
+    level = run.get("level", 0.95)
+    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
+        raise ValueError(f"run.level must be a number in (0, 1); got {level!r}")
+    n = run.get("n_resamples", 1000)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"run.n_resamples must be an integer >= 1; got {n!r}")
 
 
 def parse_config(data: dict[str, Any]) -> SweepConfig:
@@ -206,6 +234,7 @@ def parse_config(data: dict[str, Any]) -> SweepConfig:
     bad = set(run) - _RUN_KEYS
     if bad:
         raise ValueError(f"unknown key(s) run.{sorted(bad)}; allowed: {', '.join(sorted(_RUN_KEYS))}")
+    _check_run_options(run)
     seed = run.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"run.seed must be an integer >= 0; got {seed!r}")
@@ -216,18 +245,22 @@ def parse_config(data: dict[str, Any]) -> SweepConfig:
     options = {k: v for k, v in run.items() if k not in ("seed", "chunk")}
     cfg = SweepConfig(axes=axes, ties=ties, outputs=tuple(compute), seed=seed, chunk=chunk, options=options)
     # Validate every point's physics parameters up front (clear error before any work).
+    from .exact import _check_unique
     from .model import validate_params
 
     cols = {k: [] for k in _REQUIRED}  # type: dict[str, list[float]]
     for p in cfg.points():
         for k in _REQUIRED:
             cols[k].append(p[k])
-    validate_params(*(np.array(cols[k]) for k in _REQUIRED))
+    arrays = validate_params(*(np.array(cols[k]) for k in _REQUIRED))
+    _check_unique(arrays[0], arrays[1], arrays[2])
+    if "perturbative" in cfg.outputs and np.any(arrays[1] == 0):
+        raise ValueError("outputs.compute has 'perturbative', which needs grid.p1 > 0 (its O(g^2) term ~ 1/p1)")
     return cfg
 
 
 def _all_kinds() -> tuple[str, ...]:
-    return ("exact", "perturbative", "circuit", "tomography")
+    return (*OUTPUT_KINDS, "circuit", "tomography")  # the last two load Aer lazily
 
 
 def load_config(path: str | Path) -> SweepConfig:
@@ -372,7 +405,7 @@ def run_sweep(
             for records in _execute(todo, config, executor, scheduler, n_workers):
                 new = [rec for rec in records if rec["index"] not in done]
                 for rec in new:
-                    fh.write(json.dumps(_jsonable(rec)) + "\n")
+                    fh.write(json.dumps(json_safe(rec)) + "\n")
                 fh.flush()
                 os.fsync(fh.fileno())
                 if bar:
@@ -422,18 +455,6 @@ def _drop_torn_tail(path: Path) -> None:
     data = path.read_bytes()
     if data and not data.endswith(b"\n"):
         path.write_bytes(data[: data.rfind(b"\n") + 1])
-
-
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
-    return obj
 
 
 def _flatten(rec: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -11,7 +11,8 @@ import pytest
 
 from qc_reset import measures
 from qc_reset.cli import main
-from qc_reset.exact import steady_state
+from qc_reset.critical import critical_temperature
+from qc_reset.exact import steady_bloch, steady_state
 
 STEADY = ["steady", "--g", "0.06", "--p1", "0.3", "--p2", "0.3", "--T1", "0.1", "--T2", "0.02"]
 
@@ -37,15 +38,29 @@ def test_steady_json_keys_and_values(capsys: pytest.CaptureFixture[str]) -> None
 def test_steady_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(STEADY) == 0
     out = capsys.readouterr().out
-    assert "magic" in out and "l1 coherence" in out
+    r = measures.bloch_vector(steady_state(0.06, 0.3, 0.3, 0.1, 0.02))
+    rows = dict(line.split(None, 1) if not line.startswith(("bloch", "l1 ", "||", "facet", "stabilizer"))
+                else (line[:21].strip(), line[21:].strip()) for line in out.splitlines())
+    assert float(rows["||r||_1"]) == pytest.approx(float(measures.l1_norm(r)), rel=1e-5)
+    assert float(rows["l1 coherence"]) == pytest.approx(float(measures.l1_coherence(r)), rel=1e-5)
+    assert rows["magic"] == "yes"
 
 
 def test_tcrit_json(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["tcrit", "--p1", "0.3", "--p2", "0.3", "--T2", "0.02", "--method", "exact", "--json"]) == 0
+    assert main(["tcrit", "--p1", "0.3", "--p2", "0.3", "--T2", "0.02", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
-    assert set(d) == {"exact"}
-    assert set(d["exact"]) == {"T_crit", "g_opt"}
-    assert 0 < d["exact"]["T_crit"] < 1
+    assert set(d) == {"exact", "perturbative"}
+    for method in ("exact", "perturbative"):
+        T, g = critical_temperature(0.3, 0.3, 0.02, method=method)
+        assert d[method] == {"T_crit": pytest.approx(T, rel=1e-14), "g_opt": pytest.approx(g, rel=1e-14)}
+    # T_crit is the temperature, g_opt the coupling: at (T_crit, g_opt) ||r||_1 = 1 exactly.
+    r = steady_bloch(d["exact"]["g_opt"], 0.3, 0.3, d["exact"]["T_crit"], 0.02)
+    assert np.abs(r).sum() == pytest.approx(1.0, abs=1e-9)
+
+
+def test_tcrit_single_method(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tcrit", "--p1", "0.3", "--p2", "0.3", "--T2", "0.02", "--method", "perturbative", "--json"]) == 0
+    assert set(json.loads(capsys.readouterr().out)) == {"perturbative"}
 
 
 def test_tcrit_null_when_no_magic(capsys: pytest.CaptureFixture[str]) -> None:

@@ -321,7 +321,8 @@ def test_commutation_structure() -> None:
     assert _comm_norm(ch["reset1"], U) > NONCOMMUTING_MIN
     assert _comm_norm(ch["reset2"], U) > NONCOMMUTING_MIN
     # tau1 is diagonal in Z, so the heat-bath reset commutes with free precession; the X-basis
-    # spin bath does not (this is what catches a sign error of the free rotation).
+    # spin bath does not. (The sign of the free rotation is pinned by
+    # test_unitary_part_is_exp_of_hamiltonian, not here.)
     assert _comm_norm(ch["reset1"], ch["free"]) < EXACT_TOL
     assert _comm_norm(ch["reset2"], ch["free"]) > NONCOMMUTING_MIN
 
