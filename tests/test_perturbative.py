@@ -197,7 +197,9 @@ def test_tcrit_converges_to_exact_at_weak_optimum(p, rtol):
     T_ex, g_ex = exact_tcrit(p, p, 0.0)
     T, g_opt = P.critical_temperature_perturbative(p, p, 0.0)
     assert abs(T / T_ex - 1) < rtol
-    assert abs(g_opt / g_ex - 1) < 100 * rtol
+    # The maximum is flat: rounding of F (~1e-16) locates g only to ~sqrt(1e-16/|b|) ~ 1e-5 g_opt
+    # at p = 0.02, so the coupling is compared no tighter than 1e-4.
+    assert abs(g_opt / g_ex - 1) < max(100 * rtol, 1e-4)
 
 
 @pytest.mark.parametrize(("p", "within"), [(0.2, True), (0.3, True), (0.6, False), (2.0, False)],
