@@ -1,0 +1,248 @@
+"""Shot-based tomography on Aer (qc_reset.emulation): estimators vs exact states, noise, CLI, interop."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+
+from qc_reset import circuits, measures
+from qc_reset import emulation as em
+from qc_reset import noise as nz
+from qc_reset.cli import main
+from qc_reset.model import Params
+from qc_reset.sweep import evaluate_chunk
+
+#: |estimate - circuit state| bound per Bloch component, in standard errors (fixed seeds).
+N_SE = 4.0
+#: Agreement of two linear-inversion computations on identical counts.
+SAME_COUNTS_TOL = 1e-12
+P_MAGIC = Params(g=0.06, p1=0.3, p2=0.3, T1=0.1, T2=0.02)
+P_GENERIC = Params(g=0.4, p1=0.2, p2=0.5, T1=0.7, T2=0.3)
+COARSE: dict[str, Any] = dict(dt=0.5, order=2)
+
+
+def assert_within_se(run: em.TomographyRun, n_se: float = N_SE) -> None:
+    """Every component of the estimate is within ``n_se`` standard errors of the circuit state."""
+    dev = np.abs(run.result.bloch - run.bloch_circuit)
+    assert np.all(dev < n_se * run.result.stderr), (dev, run.result.stderr)
+
+
+# ------------------------------------------------------------------------------------------- circuits
+def test_tomography_circuits_metadata_and_rotations() -> None:
+    qcs = em.tomography_circuits(P_GENERIC, 0.5, steps=3, realization="kraus")
+    assert [qc.metadata["basis"] for qc in qcs] == ["X", "Y", "Z"]
+    assert all(qc.metadata["qubit"] == em.MEASURED_QUBIT == circuits.PAPER_TO_QISKIT[1] for qc in qcs)
+    assert all(qc.metadata["steps"] == 3 and qc.num_clbits == 1 for qc in qcs)
+    measured = [[q._index for inst in qc.data if inst.operation.name == "measure" for q in inst.qubits]
+                for qc in qcs]
+    assert measured == [[1], [1], [1]]
+    tail = [[inst.operation.name for inst in qc.data[-3:]] for qc in qcs]
+    assert tail[0][-2:] == ["h", "measure"] and tail[1] == ["sdg", "h", "measure"] and tail[2][-1] == "measure"
+    power = em.tomography_circuits(P_GENERIC, 0.5, steps=3, route="power")
+    assert [inst.operation.name for inst in power[2].data] == ["set_density_matrix", "superop", "measure"]
+    with pytest.raises(ValueError, match="route must be one of gates, power"):
+        em.tomography_circuits(P_GENERIC, 0.5, steps=3, route="superop")
+
+
+@pytest.mark.parametrize(
+    ("params", "kw"),
+    [
+        (P_MAGIC, dict(route="power", dt=0.1)),
+        (P_GENERIC, dict(route="power", dt=0.1)),
+        (P_GENERIC, dict(route="gates", realization="kraus", **COARSE)),
+        (P_GENERIC, dict(route="gates", realization="dilated", steps=25, **COARSE)),
+    ],
+    ids=["power-magic", "power-generic", "gates-kraus", "gates-dilated"],
+)
+@pytest.mark.parametrize("seed", [1, 2])
+def test_ideal_estimates_within_standard_errors(params: Params, kw: dict[str, Any], seed: int) -> None:
+    run = em.run_tomography(params, shots=20000, seed=seed, n_resamples=200, **kw)
+    assert_within_se(run)
+    # The circuit state is the exact steady state up to Trotter and convergence error (tol = 0.1/sqrt(shots)
+    # for steps="auto"; 25 fixed steps at dt = 0.5 leave a ~4e-3 transient).
+    assert run.trace_distance < (1e-2 if kw["dt"] == 0.5 else 1e-3)
+
+
+def test_ideal_gates_and_power_measure_the_same_state() -> None:
+    a = em.run_tomography(P_GENERIC, shots=1000, seed=3, route="power", steps=25, **COARSE)
+    b = em.run_tomography(P_GENERIC, shots=1000, seed=3, route="gates", steps=25, **COARSE)
+    np.testing.assert_allclose(a.bloch_circuit, b.bloch_circuit, atol=1e-12)
+    # The noisy path with a noiseless parametric model reproduces the ideal state through Aer.
+    rho, n = em.noisy_state(P_GENERIC, "depol=0", steps=25, **COARSE)
+    np.testing.assert_allclose(measures.bloch_vector(rho), a.bloch_circuit, atol=1e-10)
+
+
+def test_run_is_deterministic_and_dict_has_design_keys() -> None:
+    a = em.run_tomography(P_MAGIC, shots=100_000, seed=42, n_resamples=300)
+    b = em.run_tomography(P_MAGIC, shots=100_000, seed=42, n_resamples=300)
+    c = em.run_tomography(P_MAGIC, shots=100_000, seed=43, n_resamples=300)
+    assert a.to_dict() == b.to_dict() and not np.array_equal(a.counts, c.counts)
+    d = json.loads(json.dumps(a.to_dict()))
+    for key in ("bloch_exact", "bloch_circuit", "trace_distance", "steps", "noise", "counts", "tomography"):
+        assert key in d
+    t = d["tomography"]
+    assert {"bloch", "stderr", "l1_coherence", "magic_witness"} <= set(t)
+    assert set(t["l1_coherence"]) >= {"value", "ci"} and set(t["magic_witness"]) >= {"value", "ci", "verdict"}
+    assert a.counts.shape == (3, 2) and int(a.counts.sum()) == 300_000
+    assert a.verdict == "magic"  # W = 0.035 > union half-width ~0.015 at 1e5 shots/basis
+
+
+def test_tomography_points_batch_and_per_point_seeds() -> None:
+    pts = [P_MAGIC, P_GENERIC, Params(g=0.1, p1=0.3, p2=0.3, T1=0.2, T2=0.05)]
+    bloch, se = em.tomography_points(pts, dt=0.1, order=2, shots=20000, seed=9)
+    assert bloch.shape == se.shape == (3, 3)
+    for k, p in enumerate(pts):
+        n = em.resolve_steps(p, 0.1, 2, "auto", em.convergence_tol(20000))
+        r = measures.bloch_vector(em._ideal_state(p, 0.1, 2, n))
+        assert np.all(np.abs(bloch[k] - r) < N_SE * se[k])
+    b0, _ = em.tomography_points(pts[:1], dt=0.1, order=2, shots=20000, seed=9)
+    np.testing.assert_array_equal(b0[0], bloch[0])  # point 0 does not depend on the rest of the batch
+
+
+# ------------------------------------------------------------------------------------------- interop
+@pytest.mark.parametrize("realization", ["dilated", "kraus"])
+def test_qiskit_experiments_linear_inversion_agrees(realization: str) -> None:
+    from qc_reset import tomography as tomo
+
+    counts, bloch_qe = em.qiskit_experiments_tomography(P_GENERIC, shots=8000, seed=4, dt=0.5, steps=25,
+                                                         realization=realization)
+    assert counts.sum(axis=-1).tolist() == [8000, 8000, 8000]
+    np.testing.assert_allclose(tomo.linear_inversion(counts), bloch_qe, atol=SAME_COUNTS_TOL)
+    r = measures.bloch_vector(em._ideal_state(P_GENERIC, 0.5, 2, 25))
+    assert np.all(np.abs(bloch_qe - r) < N_SE * tomo.standard_errors(counts))
+
+
+# ------------------------------------------------------------------------------------------- noise
+def test_depolarizing_noise_degrades_coherence_and_l1_norm_monotonically() -> None:
+    rows = em.degradation_table(P_MAGIC, [0.0, 1e-4, 1e-3, 1e-2], steps=40, **COARSE)
+    l1 = [r["l1_norm"] for r in rows]
+    coh = [r["l1_coherence"] for r in rows]
+    assert rows[0]["magic"] and not rows[-1]["magic"]
+    assert all(a > b for a, b in zip(l1, l1[1:], strict=False))
+    assert all(a > b for a, b in zip(coh, coh[1:], strict=False))
+
+
+def test_readout_error_biases_z_and_mitigation_removes_it() -> None:
+    kw: dict[str, Any] = dict(shots=40000, seed=8, noise="readout=0.05", steps=25, n_resamples=200, **COARSE)
+    raw = em.run_tomography(P_MAGIC, **kw)
+    mit = em.run_tomography(P_MAGIC, mitigate=True, **kw)
+    # Readout error leaves the state alone: the circuit state is the ideal one.
+    np.testing.assert_allclose(raw.bloch_circuit, measures.bloch_vector(em._ideal_state(P_MAGIC, 0.5, 2, 25)),
+                               atol=1e-10)
+    rz, z_hat, se_z = raw.bloch_circuit[2], raw.result.bloch[2], raw.result.stderr[2]
+    assert z_hat < rz - 10 * se_z and abs(z_hat - 0.9 * rz) < N_SE * se_z  # pulled toward 0 by 1 - 2e
+    assert_within_se(mit)
+    assert mit.assignment is not None and mit.to_dict()["mitigation"]["assignment"][0][0] == pytest.approx(0.95,
+                                                                                                       abs=0.005)
+
+
+def test_ideal_mitigation_is_identity() -> None:
+    run = em.run_tomography(P_GENERIC, shots=2000, seed=1, mitigate=True, steps=5, n_resamples=50, **COARSE)
+    np.testing.assert_array_equal(run.mitigated_counts, run.counts)
+
+
+def test_noisy_parametric_run_estimates_noisy_state() -> None:
+    run = em.run_tomography(P_GENERIC, shots=20000, seed=2, noise="depol=3e-3,t1=50us,t2=70us", steps=20,
+                            n_resamples=100, **COARSE)
+    assert_within_se(run)
+    ideal = measures.bloch_vector(em._ideal_state(P_GENERIC, 0.5, 2, 20))
+    assert np.linalg.norm(run.bloch_circuit) < np.linalg.norm(ideal) - 0.05
+
+
+def test_fake_backend_run_with_layout() -> None:
+    kw: dict[str, Any] = dict(shots=4000, seed=6, steps=6, n_resamples=50, mitigate=True, **COARSE)
+    run = em.run_tomography(P_GENERIC, noise="fake:FakeManilaV2,layout=4-3-2-1", **kw)
+    assert_within_se(run, n_se=5.0)  # mitigation: delta-method error bars
+    assert run.noise == "fake:FakeManilaV2,layout=4-3-2-1"
+    again = em.run_tomography(P_GENERIC, noise="fake:FakeManilaV2,layout=4-3-2-1", **kw)
+    assert again.to_dict() == run.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("kw", "needle"),
+    [
+        (dict(shots=0, seed=1), "shots must be an integer >= 1"),
+        (dict(shots=10, seed=-1), "seed must be an integer >= 0"),
+        (dict(shots=10, seed=1, noise="depol=1e-3", realization="kraus"), "route must be 'gates' and realization"),
+        (dict(shots=10, seed=1, noise="depol=1e-3", route="power"), "route must be 'gates'"),
+        (dict(shots=10, seed=1, noise="bogus"), "noise must be 'none'"),
+    ],
+)
+def test_run_tomography_errors(kw: dict[str, Any], needle: str) -> None:
+    with pytest.raises(ValueError, match=needle):
+        em.run_tomography(P_GENERIC, steps=2, **kw)
+
+
+# ------------------------------------------------------------------------------------------- sweep records
+def test_sweep_records_deterministic() -> None:
+    pts = [dict(g=0.4, p1=0.2, p2=0.5, T1=0.7, T2=0.3, dt=0.5, shots=3000, noise=nz_spec)
+           for nz_spec in ("none", "depol=1e-3")]
+    opts = {"order": 2, "n_resamples": 50}
+    a = evaluate_chunk(list(enumerate(pts)), ["circuit", "tomography"], 7, opts)
+    b = evaluate_chunk(list(enumerate(pts)), ["circuit", "tomography"], 7, opts)
+    assert json.dumps(a) == json.dumps(b)
+    for rec in a:
+        assert {"bloch_circuit", "trace_distance", "steps"} <= set(rec["circuit"])
+        assert {"bloch", "stderr", "l1_coherence", "magic_witness", "verdict"} <= set(rec["tomography"])
+    assert a[1]["circuit"]["noise"] == "depol=0.001"
+    with pytest.raises(ValueError, match="grid.shots >= 1"):
+        em.tomography_records([{**pts[0], "shots": 0}], [1], {})
+
+
+# ------------------------------------------------------------------------------------------- CLI
+SIM = ["simulate", "--g", "0.4", "--p1", "0.2", "--p2", "0.5", "--T1", "0.7", "--T2", "0.3"]
+
+
+def test_cli_fake_backend_noisy_tomography(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main([*SIM, "--dt", "0.5", "--steps", "6", "--shots", "2000", "--noise", "fake:FakeManilaV2",
+                 "--seed", "1", "--resamples", "50", "--mitigate", "--json"])
+    assert code == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["noise"] == "fake:FakeManilaV2" and d["shots"] == 2000 and d["steps"] == 6
+    assert {"bloch", "stderr", "l1_coherence", "magic_witness"} <= set(d["tomography"])
+    assert d["tomography"]["magic_witness"]["verdict"] in ("magic", "stabilizer", "inconclusive")
+    assert d["mitigation"] is not None
+
+
+def test_cli_ideal_tomography_table_and_noisy_state(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*SIM, "--shots", "5000", "--seed", "3", "--resamples", "50"]) == 0
+    out = capsys.readouterr().out
+    assert "magic witness" in out and "verdict" in out and "route power" in out
+    assert main([*SIM, "--dt", "0.5", "--steps", "10", "--noise", "depol=1e-3", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["noise"] == "depol=0.001" and "tomography" not in d and d["realization"] == "dilated"
+
+
+def test_cli_max_gate_error(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["simulate", "--g", "0.06", "--p1", "0.3", "--p2", "0.3", "--T1", "0.1", "--T2", "0.02",
+            "--dt", "0.5", "--steps", "20", "--max-gate-error", "--json"]
+    assert main(argv) == 0
+    m = json.loads(capsys.readouterr().out)["max_gate_error"]
+    assert m["status"] == "found" and 1e-5 < m["p_max"] < m["p_fail"] < 1e-2
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--noise", "bogus"], "noise must be 'none', a parametric spec"),
+        (["--noise", "depol=1e-3,x=2"], "valid keys: depol, depol2"),
+        (["--noise", "fake:FakeNowhere"], "valid: FakeAachen"),
+        (["--shots", "-5"], "shots must be"),
+        (["--shots", "10", "--seed", "-1"], "seed must be"),
+        (["--noise", "depol=1e-3", "--route", "power"], "--route must be gates"),
+        (["--noise", "fake:FakeManilaV2", "--max-gate-error"], "not a fake backend"),
+    ],
+)
+def test_cli_bad_noise_input(capsys: pytest.CaptureFixture[str], args: list[str], needle: str) -> None:
+    assert main([*SIM, "--steps", "2", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and needle in err and err.count("\n") == 1
+
+
+def test_noise_spec_passthrough() -> None:
+    spec = nz.parse_noise("depol=1e-3")
+    run = em.run_tomography(P_GENERIC, shots=100, seed=0, noise=spec, steps=2, n_resamples=10, **COARSE)
+    assert run.noise == str(spec)
