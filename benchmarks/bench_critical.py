@@ -10,9 +10,9 @@ using batched 16x16 Liouvillian solves (``np.linalg.solve``), both measured in t
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from _timing import best_of
 
 from qc_reset import model
 from qc_reset.critical import critical_temperature
@@ -32,13 +32,6 @@ def brute_force_tcrit(p: np.ndarray, T2: float, n_grid: int) -> np.ndarray:
     return out
 
 
-def best_of(fn, repeats: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
-    best, result = np.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
 
 
 def main() -> None:

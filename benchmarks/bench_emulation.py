@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import qiskit
 import qiskit_aer
+from _timing import best_of
 
 from qc_reset import emulation as em
 from qc_reset import tomography
@@ -35,13 +35,6 @@ DT, ORDER, SEED = 0.1, 2, 1234
 TARGET = 0.3
 
 
-def best_of(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    best, result = np.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
 
 
 def main() -> None:
@@ -86,14 +79,17 @@ def main() -> None:
     aer_only()  # warm-up: Aer's first run and lazy imports
     print(f"# python {platform.python_version()}, qiskit {qiskit.__version__}, qiskit-aer {qiskit_aer.__version__}, "
           f"{platform.machine()}; shots/basis {shots}, steps {n}, best of {rep}")
-    print(f"{'case':<55} {'time [ms]':>10}")
+    times = []
     for name, fn in rows:
         fn()  # warm caches (imports, transpiler, fake backend)
-        t, _ = best_of(fn, rep)
+        times.append((name, best_of(fn, rep)[0]))
+    base = dict(times)["baseline: qiskit-experiments StateTomography (kraus)"]
+    print(f"{'case':<55} {'time [ms]':>10} {'vs qiskit-experiments':>22}")
+    for name, t in times:
         flag = ""
         if name.startswith("ideal power"):
             flag = "  OK (<= 0.3 s)" if t <= TARGET else "  SLOW (> 0.3 s)"
-        print(f"{name:<55} {1e3 * t:10.1f}{flag}")
+        print(f"{name:<55} {1e3 * t:10.1f} {t / base:22.2f}{flag}")
 
 
 if __name__ == "__main__":

@@ -21,12 +21,11 @@ import argparse
 import importlib
 import math
 import platform
-import time
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from _timing import best_of
 
 import qc_reset
 from qc_reset import measures
@@ -103,13 +102,6 @@ def qutip_model(qutip: Any, g: float, p1: float, p2: float, T1: float, T2: float
     return H, c_ops
 
 
-def best_of(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    best, out = math.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def sample(n: int, seed: int) -> tuple[np.ndarray, ...]:

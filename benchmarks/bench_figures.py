@@ -18,6 +18,7 @@ import tempfile
 import time
 
 import numpy as np
+from _timing import best_of
 
 from qc_reset import measures
 from qc_reset.critical import magic_map
@@ -44,13 +45,6 @@ def liouvillian_map_subset(g: np.ndarray, T1: np.ndarray) -> np.ndarray:
     return np.abs(c[:, [3, 7, 11]]).sum(axis=-1)
 
 
-def timed(fn, repeats: int = 3):  # type: ignore[no-untyped-def]
-    best, res = np.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        res = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, res
 
 
 def main() -> None:
@@ -59,11 +53,11 @@ def main() -> None:
     args = ap.parse_args()
     g = np.linspace(1e-4, 0.3, 1000)
     T1 = np.linspace(0.01, 0.4, 1000)
-    t_fast, (l1_fast, _) = timed(lambda: magic_map(g, T1, P1, P2, T2))
-    t_direct, l1_direct = timed(lambda: direct_map(g, T1), repeats=1)
+    t_fast, (l1_fast, _) = best_of(lambda: magic_map(g, T1, P1, P2, T2), 3)
+    t_direct, l1_direct = best_of(lambda: direct_map(g, T1), repeats=1)
     rng = np.random.default_rng(0)
     idx = rng.integers(0, 1000, size=(2, 100_000))
-    t_sub, l1_sub = timed(lambda: liouvillian_map_subset(g[idx[0]], T1[idx[1]]), repeats=1)
+    t_sub, l1_sub = best_of(lambda: liouvillian_map_subset(g[idx[0]], T1[idx[1]]), repeats=1)
     t_liou = t_sub * 10  # scaled to 10^6 points
     dev = max(np.abs(l1_fast - l1_direct).max(), np.abs(l1_sub - l1_fast[idx[1], idx[0]]).max())
     print("10^6-point exact magic map, (g, T1) in [1e-4, 0.3] x [0.01, 0.4], p1 = p2 = 0.3, T2 = 0.02")

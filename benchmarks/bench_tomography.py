@@ -28,12 +28,10 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import scipy
+from _timing import best_of
 from scipy.optimize import minimize
 from scipy.special import xlogy
 
@@ -43,13 +41,6 @@ from qc_reset.measures import l1_coherence, l1_norm
 LEVEL = 0.95
 
 
-def best_of(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    best, result = np.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
 
 
 def vectorized_cl1(counts: np.ndarray, n: int, seed: int) -> tuple[np.ndarray, tuple[float, float]]:
