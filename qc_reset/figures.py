@@ -204,7 +204,7 @@ def _tcrit_panel(ax: Any, log: SeriesLog, x: np.ndarray, p1: np.ndarray, p2: np.
     for i, (label, y) in enumerate(extra.items()):
         plot_curve(ax=ax, x=x, y=y, log=log, name=f"tcrit_{label.split()[0]}_vs_{tag}", style=":",
                    color=f"C{i + 4}", label=label)
-    top = np.nanmax(np.concatenate([np.atleast_1d(T_ex), np.atleast_1d(T_pt)]))
+    top = np.nanmax(np.concatenate([np.atleast_1d(T_ex), np.atleast_1d(T_pt), *map(np.atleast_1d, extra.values())]))
     ax.set_ylim(0, 1.1 * top)
     ax.set_facecolor(STAB_COLOR)
     ax.set_xlabel(xlabel)
@@ -214,9 +214,9 @@ def _tcrit_panel(ax: Any, log: SeriesLog, x: np.ndarray, p1: np.ndarray, p2: np.
 
 def _window_panel(ax: Any, log: SeriesLog, p: float, T2: float, tag: str) -> None:
     T_ex, g_opt = critical_temperature(p, p, T2)
-    T1 = np.linspace(0.01, 1.15 * float(T_ex), 240)
+    T1 = np.linspace(0.01, 1.15 * float(T_ex), 800)
     g_max = 3.0 * float(g_opt) if np.isfinite(g_opt) else 1.0
-    g = np.linspace(g_max / 600, g_max, 600)
+    g = np.linspace(g_max / 1000, g_max, 1000)
     G, _ = np.meshgrid(g, T1)
     _, magic = magic_map(g, T1, p, p, T2)
     ax.contourf(T1, g, magic.T.astype(float), levels=[0.5, 1.5], colors=[MAGIC_COLOR])
