@@ -202,7 +202,10 @@ def _tcrit_panel(ax: Any, log: SeriesLog, x: np.ndarray, p1: np.ndarray, p2: np.
     plot_curve(ax=ax, x=x, y=T_pt, log=log, name=f"tcrit_perturbative_vs_{tag}", style="--", color="C3",
                label="perturbative (from Eq. 9)")
     for i, (label, y) in enumerate(extra.items()):
-        plot_curve(ax=ax, x=x, y=y, log=log, name=f"tcrit_{label.split()[0]}_vs_{tag}", style=":",
+        slug = "".join(c if c.isalnum() else "_" for c in label.lower()).strip("_")
+        while "__" in slug:
+            slug = slug.replace("__", "_")
+        plot_curve(ax=ax, x=x, y=y, log=log, name=f"tcrit_{slug}_vs_{tag}", style=":",
                    color=f"C{i + 4}", label=label)
     top = np.nanmax(np.concatenate([np.atleast_1d(T_ex), np.atleast_1d(T_pt), *map(np.atleast_1d, extra.values())]))
     ax.set_ylim(0, 1.1 * top)
@@ -223,8 +226,10 @@ def _window_panel(ax: Any, log: SeriesLog, p: float, T2: float, tag: str) -> Non
     ax.contour(T1, g, magic.T.astype(float), levels=[0.5], colors="k", linewidths=1.2)
     lo_ex = np.where(magic.any(axis=1), np.where(magic, G, np.inf).min(axis=1), np.nan)
     hi_ex = np.where(magic.any(axis=1), np.where(magic, G, -np.inf).max(axis=1), np.nan)
-    log.add(f"window_exact_lower_vs_T1_{tag}", T1, lo_ex)
-    log.add(f"window_exact_upper_vs_T1_{tag}", T1, hi_ex)
+    # Edges read off the map, so resolved to one grid step (g_max/1000); a lower edge equal to the
+    # first grid value means "at or below it". qc_reset.critical.g_window gives them to 1e-15.
+    log.add(f"window_exact_lower_grid_vs_T1_{tag}", T1, lo_ex)
+    log.add(f"window_exact_upper_grid_vs_T1_{tag}", T1, hi_ex)
     lo, hi = perturbative.g_window_perturbative(p, p, T1, T2)
     plot_curve(ax=ax, x=T1, y=lo, log=log, name=f"window_perturbative_lower_vs_T1_{tag}", style="--", color="C3",
                label="perturbative boundary")
@@ -363,6 +368,9 @@ def make_figures(out: str | Path, only: Sequence[str] | None = None, *, circuit:
         raise ValueError(f"unknown figure(s) {bad}; allowed: {', '.join(FIGURES)}")
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
+    probe = out_dir / ".qc_reset_write_test"
+    probe.write_text("")  # fail before any computation if the folder is not writable
+    probe.unlink()
     written: list[Path] = []
     for name in names:
         t0 = time.perf_counter()

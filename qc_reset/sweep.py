@@ -195,6 +195,24 @@ def _check_run_options(run: dict[str, Any]) -> None:
         raise ValueError(f"run.n_resamples must be an integer >= 1; got {n!r}")
 
 
+def _check_shots_and_noise(cfg: SweepConfig) -> None:
+    """Everything that would otherwise fail mid-sweep: noise specs, shots, realization vs noise."""
+    noisy = [n for n in cfg.axes.get("noise", ["none"]) if n != "none"]
+    if noisy:
+        from .noise import parse_noise  # lazy: qiskit noise models load only when asked for
+
+        for spec in noisy:
+            try:
+                parse_noise(spec)
+            except ValueError as exc:
+                raise ValueError(f"grid.noise: {exc}") from None
+        if cfg.options.get("realization", "dilated") != "dilated":
+            raise ValueError("run.realization must be 'dilated' when grid.noise has a noise model "
+                             "(noise attaches to the hardware-native gate-level circuit)")
+    if "tomography" in cfg.outputs and any(n < 1 for n in cfg.axes.get("shots", [0])):
+        raise ValueError("outputs.compute has 'tomography', which needs grid.shots >= 1")
+
+
 def parse_config(data: dict[str, Any]) -> SweepConfig:
     """Validate a parsed TOML document; errors name the offending key and the allowed values."""
     unknown = set(data) - _SECTIONS
@@ -254,6 +272,7 @@ def parse_config(data: dict[str, Any]) -> SweepConfig:
             cols[k].append(p[k])
     arrays = validate_params(*(np.array(cols[k]) for k in _REQUIRED))
     _check_unique(arrays[0], arrays[1], arrays[2])
+    _check_shots_and_noise(cfg)
     if "perturbative" in cfg.outputs and np.any(arrays[1] == 0):
         raise ValueError("outputs.compute has 'perturbative', which needs grid.p1 > 0 (its O(g^2) term ~ 1/p1)")
     return cfg

@@ -75,3 +75,22 @@ def test_cli_only_validation(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_cli_writes_one_figure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["figures", "--out", str(tmp_path), "--only", "7", "--no-circuit"]) == 0
     assert (tmp_path / "fig7.png").exists() and (tmp_path / "fig7.csv").exists()
+
+
+def test_fig2_circuit_points_and_error_bars(tmp_path: Path) -> None:
+    """Circuit tomography points lie within 4 of their error bars of the exact C_l1, and the bars
+    have the binomial size: for small rx, ry the l1 coherence has s.e. ~ 1/sqrt(shots)."""
+    from qc_reset.figures import CIRCUIT
+
+    make_figures(tmp_path, ["2"], circuit=True, verbose=False)
+    _, series = _read(tmp_path / "fig2.csv")
+    P = FIGURE_PARAMS["2"]
+    for name, args in (("circuit_vs_T1", lambda x: (P["g"], P["p1"], P["p2"], x, P["T2"])),
+                       ("circuit_vs_p2", lambda x: (P["g"], P["p1"], x, P["T1_right"], P["T2"]))):
+        pts = series[name]
+        assert len(pts) >= 4
+        for x, y, yerr in pts:
+            err = float(yerr)
+            assert 0.5 < err * np.sqrt(CIRCUIT["shots"]) < 1.5
+            exact = float(measures.l1_coherence(steady_bloch(*args(x))))
+            assert abs(y - exact) < 4 * err, (name, x, y, exact, err)

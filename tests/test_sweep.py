@@ -89,6 +89,16 @@ BAD_CONFIGS = [
     ("[grid]\ng = 0.1\np1 = 0.1\np2 = 0.1\nT1 = 0.1\nT2 = 0\ndt = 0\n", "grid.dt"),
     ("[grid]\ng = 0.1\np1 = 0.1\np2 = 0.1\nT1 = 0.1\nT2 = 0\nshots = 1.5\n", "grid.shots"),
     ("[grids]\n", "unknown section"),
+    ("[grid]\ng = 0.1\np1 = 0.1\np2 = 0.1\nT1 = 0.1\nT2 = 0\nnoise = 'garbage'\n", "grid.noise"),
+    ("[grid]\ng = 0.1\np1 = 0.1\np2 = 0.1\nT1 = 0.1\nT2 = 0\nshots = [100, 0]\n[outputs]\ncompute = ['tomography']\n",
+     "grid.shots >= 1"),
+    ("[grid]\ng = 0.1\np1 = 0.1\np2 = 0.1\nT1 = 0.1\nT2 = 0\nnoise = 'depol=1e-3'\n[run]\nrealization = 'kraus'\n",
+     "run.realization"),
+    ("[grid]\ng = 0\np1 = 0.1\np2 = 0\nT1 = 0.1\nT2 = 0\n", "no unique steady state"),
+    ("[grid]\ng = 0.1\np1 = 0\np2 = 0.1\nT1 = 0.1\nT2 = 0\n[outputs]\ncompute = ['perturbative']\n", "grid.p1 > 0"),
+    ("[grid]\ng = {start = 0, stop = 1, num = -3}\np1 = 0.1\np2 = 0.1\nT1 = 0.1\nT2 = 0\n", "grid.g: the number"),
+    ("[grid]\ng = {geomspace = [0, 1, 3]}\np1 = 0.1\np2 = 0.1\nT1 = 0.1\nT2 = 0\n", "geomspace ends"),
+    ("[grid]\ng = 0.1\np1 = 0.1\np2 = 0.1\nT1 = 0.1\nT2 = 0\n[run]\norder = 7\n", "run.order"),
 ]
 
 
