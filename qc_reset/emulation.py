@@ -12,9 +12,12 @@ Two paths:
   (:math:`\tau_1\otimes\tau_2`) followed by one ``superop`` instruction :math:`S^N` (the exact channel of
   :math:`N` Trotter steps, equal to the gate-level circuit's to ~1e-14), then rotation and measurement.
   Its cost does not grow with :math:`N`. ``route="gates"`` runs the gate-level circuit instead.
-* **Noisy** (any other spec of :mod:`qc_reset.noise`): the hardware-native dilated circuit, transpiled
-  to the spec's basis (and device layout for ``fake:<Backend>``), under its Aer noise model. Optional
-  readout mitigation inverts the measured qubit's assignment matrix (:func:`qc_reset.noise.mitigate_counts`).
+* **Noisy** (any other spec of :mod:`qc_reset.noise`): the hardware-native dilated circuit is transpiled
+  *once* to the spec's basis (and device layout for ``fake:<Backend>``); the three basis rotations (native
+  ``rz``/``sx``) and the measurement are appended on the final physical qubit of paper qubit 1, so all
+  three bases and the saved density matrix share one layout. Optional readout mitigation calibrates that
+  same physical qubit's assignment matrix and analyses the mitigated estimate with its full covariance
+  (:func:`qc_reset.noise.mitigate_estimate`, :func:`qc_reset.tomography.analyze_estimate`).
 
 ``steps="auto"`` converges the *ideal* step channel to a trace distance ``tol`` of its fixed point; by
 default :func:`convergence_tol`, a tenth of the shot noise :math:`1/\sqrt{N_{shots}}`, so the residual
@@ -23,7 +26,8 @@ at least as close to its own fixed point in practice.)
 
 Seeds: an integer ``seed`` is expanded with ``numpy.random.SeedSequence`` into independent streams for
 Aer's sampler, the transpiler, the readout calibration and the bootstrap; a run is a deterministic
-function of its arguments.
+function of its arguments. ``seed=None`` draws one integer seed from fresh OS entropy and records it
+(``TomographyRun.seed``), so every run can be repeated.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ __all__ = [
     "circuit_records",
     "tomography_records",
     "qiskit_experiments_tomography",
+    "fresh_seed",
 ]
 
 BASES: tuple[str, ...] = tomography.BASES
@@ -89,15 +94,39 @@ def _seeds(seed: SeedLike, n: int) -> list[np.random.SeedSequence]:
     return np.random.SeedSequence(seed).spawn(n)
 
 
+def _check_seed(seed: Any) -> int:
+    """An integer seed >= 0 (Python or numpy integer) as int; ``ValueError`` naming ``seed``."""
+    if isinstance(seed, bool | np.bool_) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be an integer >= 0; got {seed!r}")
+    return int(seed)
+
+
+def fresh_seed() -> int:
+    """One integer seed in [0, 2**63) from fresh OS entropy (recorded wherever ``seed=None`` was given)."""
+    return int(np.random.default_rng().integers(2**63))
+
+
 def _int_seed(ss: np.random.SeedSequence) -> int:
     return int(ss.generate_state(1, dtype=np.uint32)[0])
 
 
-def _check_shots(shots: Any, *, allow_zero: bool = False) -> int:
+def _check_shots(shots: Any, *, allow_zero: bool = False, name: str = "shots") -> int:
     lo = 0 if allow_zero else 1
     if isinstance(shots, bool) or not isinstance(shots, int | np.integer) or shots < lo:
-        raise ValueError(f"shots must be an integer >= {lo}; got {shots!r}")
+        raise ValueError(f"{name} must be an integer >= {lo}; got {shots!r}")
     return int(shots)
+
+
+def _append_native_measurement(qc: Any, basis: str, qubit: int) -> None:
+    """Basis rotation in the native ``rz``/``sx`` gates (``h`` and ``sdg; h`` up to phase), then measure."""
+    if basis == "X":
+        qc.rz(np.pi / 2, qubit)
+        qc.sx(qubit)
+        qc.rz(np.pi / 2, qubit)
+    elif basis == "Y":
+        qc.sx(qubit)
+        qc.rz(np.pi / 2, qubit)
+    qc.measure(qubit, 0)
 
 
 def _append_measurement(qc: Any, basis: str, qubit: int) -> None:
@@ -188,14 +217,42 @@ def tomography_circuits(
     return out
 
 
+def _final_layout(qc: Any) -> list[int]:
+    """``final[q]``: the physical qubit holding logical qubit ``q`` at the end of a transpiled circuit."""
+    layout = getattr(qc, "layout", None)
+    return list(layout.final_index_layout()) if layout is not None else list(range(qc.num_qubits))
+
+
 def _with_saved_state(qc: Any) -> Any:
     """A transpiled state circuit with ``save_density_matrix`` on the final positions of qubits 0, 1."""
     import qiskit_aer  # noqa: F401  (registers save_density_matrix)
 
-    layout = getattr(qc, "layout", None)
-    final = layout.final_index_layout() if layout is not None else list(range(qc.num_qubits))
+    final = _final_layout(qc)
     qc.save_density_matrix([final[q] for q in circuits.SYSTEM_QUBITS], label="rho")
     return qc
+
+
+def _transpiled_state(
+    params: Params, spec: noise_mod.NoiseSpec, dt: float, order: int, n: int, seed: int
+) -> tuple[Any, int]:
+    """The noisy dilated circuit of ``n`` steps transpiled once, and the physical qubit of paper qubit 1."""
+    qc = circuits.trotter_circuit(params, dt, n, order=order, realization="dilated", save=False)
+    tqc = noise_mod.transpile_for(qc, spec, seed=seed)
+    return tqc, _final_layout(tqc)[MEASURED_QUBIT]
+
+
+def _noisy_tomography_circuits(tqc: Any, physical: int, metadata: dict[str, Any]) -> list[Any]:
+    """X, Y, Z measurements of physical qubit ``physical`` appended to copies of one transpiled circuit."""
+    from qiskit import ClassicalRegister
+
+    out = []
+    for b in BASES:
+        qc = tqc.copy(name=f"tomo_{b}_noisy_{metadata['steps']}")
+        qc.add_register(ClassicalRegister(1, "meas"))
+        _append_native_measurement(qc, b, physical)
+        qc.metadata = {"basis": b, "qubit": MEASURED_QUBIT, "physical_qubit": physical, "clbits": [0], **metadata}
+        out.append(qc)
+    return out
 
 
 def noisy_state(
@@ -211,15 +268,17 @@ def noisy_state(
     """Exact (no shot noise, no readout error) system state of the noisy dilated circuit, and its steps.
 
     Returns the 4x4 density matrix (qubit 1 first; ancillas traced out) after ``steps`` noisy steps,
-    from Aer's ``save_density_matrix`` on the transpiled circuit. ``seed`` fixes the transpiler.
+    from Aer's ``save_density_matrix`` on the transpiled circuit. ``seed`` (integer >= 0) fixes the
+    transpiler.
     """
     spec = noise_mod.parse_noise(noise_spec)
+    seed = _check_seed(seed)
+    order = circuits.validate_order(order)
     n = resolve_steps(params, dt, order, steps, tol)
     if spec.kind == "none":
         return _ideal_state(params, dt, order, n), n
-    qc = circuits.trotter_circuit(params, dt, n, order=order, realization="dilated", save=False)
-    tq = _with_saved_state(noise_mod.transpile_for(qc, spec, seed=seed))
-    result = noise_mod.simulator(spec).run(tq).result()
+    tq, _ = _transpiled_state(params, spec, dt, order, n, seed)
+    result = noise_mod.simulator(spec).run(_with_saved_state(tq)).result()
     return np.asarray(result.data(0)["rho"], dtype=complex), n
 
 
@@ -229,7 +288,9 @@ class TomographyRun:
     """One tomography run of qubit 1: counts, estimates and the states they estimate.
 
     ``counts`` (3, 2) are the raw counts (bases X, Y, Z; outcomes 0, 1); with mitigation, ``result`` is
-    the analysis of ``mitigated_counts`` (pseudo-counts, see :func:`qc_reset.noise.mitigate_counts`).
+    the analysis of the mitigated estimate and its full covariance (:func:`qc_reset.noise.mitigate_estimate`,
+    :func:`qc_reset.tomography.analyze_estimate`), ``assignment`` the calibrated matrix of physical qubit
+    ``measured_qubit`` from ``cal_shots`` shots per prepared state.
     ``bloch_exact`` is qubit 1 in the exact steady state; ``bloch_circuit`` the state the tomography
     measures without shot noise and readout error (ideal: :math:`S^N\\rho_0`; noisy: Aer's density
     matrix of the noisy circuit).
@@ -248,8 +309,9 @@ class TomographyRun:
     result: tomography.TomographyResult
     bloch_exact: FloatArray
     bloch_circuit: FloatArray
-    mitigated_counts: npt.NDArray[np.int64] | None = None
     assignment: FloatArray | None = None
+    measured_qubit: int = MEASURED_QUBIT
+    cal_shots: int | None = None
 
     def __post_init__(self) -> None:
         if np.shape(self.counts) != (3, 2):
@@ -280,9 +342,10 @@ class TomographyRun:
             "circuit_measures": {"l1_coherence": float(measures.l1_coherence(rc)),
                                  "l1_norm": float(measures.l1_norm(rc)), "magic": bool(measures.has_magic(rc))},
             "counts": np.asarray(self.counts).tolist(),
+            "measured_qubit": self.measured_qubit,
             "mitigation": None if self.assignment is None else {
-                "assignment": np.asarray(self.assignment).tolist(),
-                "counts": np.asarray(self.mitigated_counts).tolist()},
+                "assignment": np.asarray(self.assignment).tolist(), "cal_shots": self.cal_shots,
+                "qubit": self.measured_qubit},
             "tomography": self.result.to_dict(),
         }
 
@@ -311,12 +374,17 @@ def run_tomography(
     Args:
         params: the parameter point.
         shots: shots per basis (>= 1).
-        seed: integer (deterministic), numpy Generator, or None.
+        seed: integer >= 0 (deterministic), numpy Generator, or None (a fresh integer seed is drawn and
+            recorded in the result).
         noise: ``"none"``, a parametric spec or ``"fake:<Backend>"`` (:func:`qc_reset.noise.parse_noise`).
         dt, order, steps: Trotter step, order (1, 2) and steps (``"auto"``: to ``tol``).
         realization: ``"dilated"`` (required with noise) or ``"kraus"`` (ideal ``route="gates"`` only).
-        level, n_resamples, estimator, witness_method: passed to :func:`qc_reset.tomography.analyze`.
-        mitigate: readout mitigation with a calibration of ``cal_shots`` (default ``shots``) per state.
+        level, n_resamples, estimator, witness_method: passed to :func:`qc_reset.tomography.analyze`
+            (:func:`qc_reset.tomography.analyze_estimate` with mitigation; ``estimator`` must then be
+            ``"linear_inversion"``).
+        mitigate: readout mitigation with a calibration of ``cal_shots`` (default ``shots``) per state on
+            the measured physical qubit; the estimate's covariance includes the calibration noise shared
+            by the three bases.
         route: ``"power"`` (default without noise) or ``"gates"`` (forced with noise).
         tol: convergence tolerance for ``steps="auto"``; default :func:`convergence_tol` of ``shots``.
 
@@ -327,6 +395,16 @@ def run_tomography(
     """
     spec = noise_mod.parse_noise(noise)
     shots = _check_shots(shots)
+    if not isinstance(mitigate, bool | np.bool_):
+        raise ValueError(f"mitigate must be a bool; got {mitigate!r}")
+    m = _check_shots(cal_shots if cal_shots is not None else shots, name="cal_shots") if mitigate else None
+    if mitigate and estimator != "linear_inversion":
+        raise ValueError(f"estimator must be 'linear_inversion' with mitigate=True (the mitigated estimate is the "
+                         f"inverted assignment, not a likelihood fit); got {estimator!r}")
+    if seed is None:
+        seed = fresh_seed()
+    elif not isinstance(seed, np.random.Generator):
+        seed = _check_seed(seed)
     ideal = spec.kind == "none"
     route = route if route is not None else ("power" if ideal else "gates")
     if not ideal and (route != "gates" or realization != "dilated"):
@@ -336,38 +414,41 @@ def run_tomography(
     tol = convergence_tol(shots) if tol is None else tol
     n = resolve_steps(params, dt, order, steps, tol)
     s_aer, s_tr, s_cal, s_boot = _seeds(seed, 4)
-    circs = tomography_circuits(params, dt, steps=n, order=order, realization=realization, route=route)
 
     if ideal:
+        circs = tomography_circuits(params, dt, steps=n, order=order, realization=realization, route=route)
         result = _ideal_backend().run(circs, shots=shots, seed_simulator=_int_seed(s_aer)).result()
         rho = _ideal_state(params, dt, order, n)
         qubit = MEASURED_QUBIT
     else:
-        tcs = noise_mod.transpile_for(circs, spec, seed=_int_seed(s_tr))
-        state = circuits.trotter_circuit(params, dt, n, order=order, realization="dilated", save=False)
-        tstate = _with_saved_state(noise_mod.transpile_for(state, spec, seed=_int_seed(s_tr)))
-        result = noise_mod.simulator(spec).run([*tcs, tstate], shots=shots, seed_simulator=_int_seed(s_aer)).result()
+        circuits.validate_dt(dt)
+        tstate, qubit = _transpiled_state(params, spec, dt, order, n, _int_seed(s_tr))
+        meta = {"route": route, "realization": realization, "order": order, "dt": float(dt), "steps": n,
+                "params": params.to_dict()}
+        tcs = _noisy_tomography_circuits(tstate, qubit, meta)
+        saved = _with_saved_state(tstate.copy())
+        result = noise_mod.simulator(spec).run([*tcs, saved], shots=shots, seed_simulator=_int_seed(s_aer)).result()
         rho = np.asarray(result.data(3)["rho"], dtype=complex)
-        qubit = noise_mod.measured_physical_qubit(tcs[0])
     if not result.success:
         raise RuntimeError(f"Aer run failed: {result.status}")
     counts = np.array([_counts(result, i) for i in range(3)], dtype=np.int64)
 
-    used, A = counts, None
-    if mitigate:
-        m = cal_shots if cal_shots is not None else shots
-        m = _check_shots(m)
-        cal_spec = spec if not ideal else noise_mod.NoiseSpec()
-        A = noise_mod.calibrate_readout(cal_spec, qubit, shots=m, seed=_int_seed(s_cal))
-        used = noise_mod.mitigate_counts(counts, A, m)
-    analysis = tomography.analyze(used, level=level, n_resamples=n_resamples, seed=np.random.default_rng(s_boot),
-                                  estimator=estimator, witness_method=witness_method)
+    A = None
+    boot = np.random.default_rng(s_boot)
+    if m is not None:
+        A = noise_mod.calibrate_readout(spec, qubit, shots=m, seed=_int_seed(s_cal))
+        bloch, cov = noise_mod.mitigate_estimate(counts, A, m)
+        analysis = tomography.analyze_estimate(bloch, cov, level=level, n_resamples=n_resamples, seed=boot,
+                                               witness_method=witness_method)
+    else:
+        analysis = tomography.analyze(counts, level=level, n_resamples=n_resamples, seed=boot,
+                                      estimator=estimator, witness_method=witness_method)
     r_exact = exact.steady_bloch(params.g, params.p1, params.p2, params.T1, params.T2)
     return TomographyRun(
         params=params, dt=float(dt), order=order, realization=realization, route=route, steps=n, shots=shots,
         seed=seed if isinstance(seed, int) else None, noise=str(spec), counts=counts, result=analysis,
         bloch_exact=np.asarray(r_exact, dtype=float), bloch_circuit=measures.bloch_vector(rho),
-        mitigated_counts=used if mitigate else None, assignment=A,
+        assignment=A, measured_qubit=int(qubit), cal_shots=m,
     )
 
 
@@ -407,8 +488,12 @@ def degradation_table(
     ``p = 0`` rows use the ideal circuit. ``base`` is a parametric spec whose ``depol`` is replaced.
     """
     spec0 = noise_mod.parse_noise(base)
+    ps = [noise_mod._real("depol", p) for p in depols]
+    bad = [p for p in ps if not 0.0 <= p <= 1.0]
+    if bad:
+        raise ValueError(f"depols must be numbers in [0, 1]; got {bad[0]!r}")
     rows = []
-    for p in depols:
+    for p in ps:
         spec = spec0.with_depol(p) if p > 0 else spec0
         rho, n = noisy_state(params, spec, dt=dt, order=order, steps=steps, tol=tol)
         r = measures.bloch_vector(rho)

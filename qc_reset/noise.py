@@ -29,8 +29,9 @@ into a frozen :class:`NoiseSpec`:
   basis gates and coupling map, with the optional initial layout (physical qubits of Qiskit qubits
   0-3: paper qubit 2, paper qubit 1, two ancillas).
 
-Readout mitigation (:func:`calibrate_readout`, :func:`mitigate_counts`) inverts the measured qubit's
-2x2 assignment matrix, the one-qubit case of qiskit-experiments' ``LocalReadoutError``.
+Readout mitigation (:func:`calibrate_readout`, :func:`mitigate_estimate`) inverts the measured physical
+qubit's 2x2 assignment matrix, the one-qubit case of qiskit-experiments' ``LocalReadoutError``, and returns
+the mitigated Bloch estimate with its full covariance (the three bases share one calibration).
 :func:`max_gate_error` bisects the depolarizing strength at which the magic verdict is lost.
 """
 
@@ -61,6 +62,7 @@ __all__ = [
     "measured_physical_qubit",
     "calibrate_readout",
     "mitigate_counts",
+    "mitigate_estimate",
     "GateErrorThreshold",
     "max_gate_error",
 ]
@@ -99,8 +101,23 @@ class NoiseSpec:
     layout: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in NOISE_KINDS:
+        if not isinstance(self.kind, str) or self.kind not in NOISE_KINDS:
             raise ValueError(f"noise kind must be one of {', '.join(NOISE_KINDS)}; got {self.kind!r}")
+        for name in ("depol", "depol2", "t1", "t2", "gate_time", "gate_time2"):
+            v = getattr(self, name)
+            if v is None and name in ("depol2", "t1", "t2"):
+                continue
+            object.__setattr__(self, name, _real(f"noise {name}", v))
+        if not isinstance(self.readout, tuple | list) or len(self.readout) != 2:
+            raise ValueError(f"noise readout must be a pair (E01, E10) of errors in [0, 0.5); got {self.readout!r}")
+        object.__setattr__(self, "readout", tuple(_real("noise readout", e) for e in self.readout))
+        if self.backend is not None and not isinstance(self.backend, str):
+            raise ValueError(f"noise backend must be a fake backend name (str) or None; got {self.backend!r}")
+        if self.layout is not None and (
+            not isinstance(self.layout, tuple | list)
+            or not all(isinstance(q, int | np.integer) and not isinstance(q, bool) for q in self.layout)
+        ):
+            raise ValueError(f"noise layout must be 4 distinct physical qubits a-b-c-d (integers); got {self.layout!r}")
         for name in ("depol", "depol2"):
             v = getattr(self, name)
             if v is not None and not (math.isfinite(v) and 0.0 <= v <= 1.0):
@@ -159,18 +176,18 @@ class NoiseSpec:
             return f"fake:{self.backend}{lay}"
         parts = []
         if self.depol:
-            parts.append(f"depol={self.depol:g}")
+            parts.append(f"depol={_fmt(self.depol)}")
         if self.depol2 is not None:
-            parts.append(f"depol2={self.depol2:g}")
+            parts.append(f"depol2={_fmt(self.depol2)}")
         if self.t1 is not None:
-            parts += [f"t1={self.t1:g}", f"t2={self.t2:g}"]
-            if self.gate_time != 50.0:
-                parts.append(f"gate_time={self.gate_time:g}")
-            if self.gate_time2 != 300.0:
-                parts.append(f"gate_time2={self.gate_time2:g}")
+            parts += [f"t1={_fmt(self.t1)}", f"t2={_fmt(self.t2)}"]
+        if self.gate_time != 50.0:
+            parts.append(f"gate_time={_fmt(self.gate_time)}")
+        if self.gate_time2 != 300.0:
+            parts.append(f"gate_time2={_fmt(self.gate_time2)}")
         if self.readout != (0.0, 0.0):
             e01, e10 = self.readout
-            parts.append(f"readout={e01:g}" if e01 == e10 else f"readout={e01:g}:{e10:g}")
+            parts.append(f"readout={_fmt(e01)}" if e01 == e10 else f"readout={_fmt(e01)}:{_fmt(e10)}")
         return ",".join(parts) or "depol=0"
 
     def to_dict(self) -> dict[str, Any]:
@@ -182,6 +199,20 @@ class NoiseSpec:
 
 
 # ------------------------------------------------------------------------------------------- parsing
+def _fmt(x: float | None) -> str:
+    """Shortest of ``%g`` and ``repr`` that parses back to the same float (canonical strings round-trip)."""
+    assert x is not None
+    short = f"{x:g}"
+    return short if float(short) == x else repr(float(x))
+
+
+def _real(name: str, value: Any) -> float:
+    """A real number (int or float, numpy included; not bool or str) as float; ``ValueError`` naming it."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.integer | np.floating):
+        raise ValueError(f"{name} must be a real number; got {value!r}")
+    return float(value)
+
+
 def _number(key: str, text: str, *, time: bool = False) -> float:
     m = _TIME.match(text) if time else None
     try:
@@ -344,7 +375,7 @@ def measured_physical_qubit(circuit: Any) -> int:
 
 
 # ------------------------------------------------------------------------------------ readout mitigation
-def calibrate_readout(spec: NoiseSpec, qubit: int, *, shots: int, seed: int) -> npt.NDArray[np.float64]:
+def calibrate_readout(spec: str | NoiseSpec, qubit: int, *, shots: int, seed: int) -> npt.NDArray[np.float64]:
     r"""Assignment matrix :math:`A_{ij} = P(\text{read } i\,|\,\text{prepared } j)` of one physical qubit.
 
     Runs "prepare 0, measure" and "x, measure" on ``qubit`` with ``shots`` each under the spec's noise
@@ -352,7 +383,13 @@ def calibrate_readout(spec: NoiseSpec, qubit: int, *, shots: int, seed: int) -> 
     """
     from qiskit import QuantumCircuit
 
+    spec = parse_noise(spec)
+    shots = _positive_int("shots", shots)
+    seed = _positive_int("seed", seed, 0)
+    qubit = _positive_int("qubit", qubit, 0)
     n = qubit + 1 if spec.kind != "fake" else fake_backend(str(spec.backend)).num_qubits
+    if qubit >= n:
+        raise ValueError(f"qubit must be a physical qubit of {spec.backend} (0..{n - 1}); got {qubit}")
     cals = []
     for bit in (0, 1):
         qc = QuantumCircuit(n, 1, name=f"readout_cal_{bit}")
@@ -369,31 +406,83 @@ def calibrate_readout(spec: NoiseSpec, qubit: int, *, shots: int, seed: int) -> 
     return A
 
 
-def mitigate_counts(counts: npt.ArrayLike, A: npt.ArrayLike, cal_shots: int) -> npt.NDArray[np.int64]:
-    r"""Readout-mitigated pseudo-counts (3, 2) with honest binomial error bars.
+def _positive_int(name: str, value: Any, lo: int = 1) -> int:
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) or value < lo:
+        raise ValueError(f"{name} must be an integer >= {lo}; got {value!r}")
+    return int(value)
 
-    Per basis, :math:`\hat r = (r_{obs} - (A_{00} - A_{11})) / s` with :math:`s = A_{00} + A_{11} - 1`
-    (inverse of the assignment matrix), clipped to [-1, 1]. Its delta-method variance, including the
-    calibration's :math:`M` = ``cal_shots`` shots per state,
 
-    .. math:: \mathrm{Var}\,\hat r = \Big[\frac{1 - r_{obs}^2}{N} + \frac{(1+\hat r)^2 A_{00}(1-A_{00})
-              + (1-\hat r)^2 A_{11}(1-A_{11})}{M}\Big] / s^2,
-
-    is encoded as an effective shot number :math:`N_{eff} = (1 - \hat r^2)/\mathrm{Var}\,\hat r`, so that
-    the package's binomial statistics (:func:`qc_reset.tomography.analyze`) on the integer pseudo-counts
-    :math:`n_0 = N_{eff}(1+\hat r)/2` reproduce :math:`\hat r` and its standard error (up to rounding).
-    """
-    c = np.asarray(counts, dtype=float)
+def _assignment(A: npt.ArrayLike) -> npt.NDArray[np.float64]:
     a = np.asarray(A, dtype=float)
-    s = a[0, 0] + a[1, 1] - 1.0
-    if not s > 0.05:
-        raise ValueError(f"readout assignment matrix is too close to singular (A00 + A11 - 1 = {s:.3g})")
+    if a.shape[-2:] != (2, 2) or not np.all(np.isfinite(a)) or np.any(a < 0) or np.any(a > 1):
+        raise ValueError(f"assignment matrix A must have shape (..., 2, 2) with entries in [0, 1]; got {a.shape}")
+    s = a[..., 0, 0] + a[..., 1, 1] - 1.0
+    if not np.all(s > 0.05):
+        raise ValueError(f"readout assignment matrix is too close to singular (A00 + A11 - 1 = {np.min(s):.3g}; "
+                         "need > 0.05)")
+    return a
+
+
+def mitigate_estimate(
+    counts: npt.ArrayLike, A: npt.ArrayLike, cal_shots: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    r"""Readout-mitigated Bloch estimate (..., 3) and its full covariance (..., 3, 3).
+
+    Per basis :math:`k`, :math:`\hat r_k = (r_{obs,k} - (a_0 - a_1)) / s` with :math:`a_0 = A_{00}`,
+    :math:`a_1 = A_{11}`, :math:`s = a_0 + a_1 - 1` (the inverse of the assignment matrix; not clipped,
+    like linear inversion). All three bases share the *same* estimated :math:`a_0, a_1` (``cal_shots``
+    :math:`= M` shots per prepared state), so their errors are correlated. Delta method, with
+    :math:`\partial\hat r_k/\partial a_0 = -(1 + \hat r_k)/s` and
+    :math:`\partial\hat r_k/\partial a_1 = (1 - \hat r_k)/s`:
+
+    .. math:: C_{jk} = \Big[\delta_{jk}\frac{1 - r_{obs,k}^2}{N_k}
+              + (1 + \hat r_j)(1 + \hat r_k)\frac{a_0(1 - a_0)}{M}
+              + (1 - \hat r_j)(1 - \hat r_k)\frac{a_1(1 - a_1)}{M}\Big] / s^2.
+
+    Binomial variances are floored as in :func:`qc_reset.tomography.standard_errors` (half a
+    pseudo-count in an unseen outcome), so an exact-looking calibration (:math:`a_0 = 1` from
+    :math:`M` shots) still carries its :math:`O(1/M)` uncertainty. Feed the result to
+    :func:`qc_reset.tomography.analyze_estimate`. Vectorized over leading axes of ``counts``
+    (..., 3, 2) and ``A`` (..., 2, 2).
+    """
+    from .tomography import _counts
+
+    c = _counts(counts)
+    a = _assignment(A)
+    m = _positive_int("cal_shots", cal_shots)
+    a0, a1 = a[..., 0, 0, None], a[..., 1, 1, None]
+    s = a0 + a1 - 1.0
     n = c.sum(axis=-1)
-    r_obs = (c[:, 0] - c[:, 1]) / n
-    r = np.clip((r_obs - (a[0, 0] - a[1, 1])) / s, -1.0, 1.0)
-    var = ((1 - r_obs**2) / n + ((1 + r) ** 2 * a[0, 0] * (1 - a[0, 0])
-                                 + (1 - r) ** 2 * a[1, 1] * (1 - a[1, 1])) / cal_shots) / s**2
-    var = np.maximum(var, 1.0 / (n * n))
+    r_obs = (c[..., 0] - c[..., 1]) / n
+    r = (r_obs - (a0 - a1)) / s
+    v_obs = np.maximum(1.0 - r_obs**2, np.minimum(1.0, 2.0 / n)) / n
+    floor = min(0.25, 0.5 / m)
+    v0 = np.maximum(a0 * (1 - a0), floor) / m
+    v1 = np.maximum(a1 * (1 - a1), floor) / m
+    up, dn = 1.0 + r, 1.0 - r
+    cov = (up[..., :, None] * up[..., None, :] * v0[..., None] + dn[..., :, None] * dn[..., None, :] * v1[..., None])
+    cov = cov + v_obs[..., :, None] * np.eye(3)
+    cov = cov / (s[..., None] ** 2)
+    return r, cov
+
+
+def mitigate_counts(counts: npt.ArrayLike, A: npt.ArrayLike, cal_shots: int) -> npt.NDArray[np.int64]:
+    r"""Per-basis readout-mitigated pseudo-counts (3, 2): for display only, **not** for the magic verdict.
+
+    Encodes each basis's mitigated estimate and its *marginal* delta-method variance
+    (:func:`mitigate_estimate`) as an effective shot number :math:`N_{eff} = (1 - \hat r^2)/\mathrm{Var}`
+    with :math:`n_0 = N_{eff}(1 + \hat r)/2` (estimate clipped to [-1, 1]). This loses the correlation
+    between the bases (they share one calibration), which makes the union-bound verdict on such
+    counts anti-conservative, and breaks down near :math:`|\hat r| = 1`; :func:`qc_reset.emulation.run_tomography`
+    therefore analyses :func:`mitigate_estimate` with :func:`qc_reset.tomography.analyze_estimate`.
+    """
+    r_full, cov = mitigate_estimate(counts, A, cal_shots)
+    c = np.asarray(counts, dtype=float)
+    if c.shape != (3, 2):
+        raise ValueError(f"counts must have shape (3, 2); got {c.shape}")
+    n = c.sum(axis=-1)
+    r = np.clip(r_full, -1.0, 1.0)
+    var = np.maximum(np.diag(cov), 1.0 / (n * n))
     n_eff = np.maximum(np.rint(np.maximum(1 - r * r, 1.0 / n) / var), 1.0)
     n0 = np.rint(n_eff * (1 + r) / 2)
     return np.stack([n0, n_eff - n0], axis=-1).astype(np.int64)
@@ -405,9 +494,11 @@ class GateErrorThreshold:
     """Result of :func:`max_gate_error`: the largest depolarizing ``p`` with a "magic" verdict.
 
     ``status`` is ``"found"`` (``p_max`` is the lower end of a final bracket of relative width
-    ``rtol``), ``"above_bracket"`` (magic even at the bracket's top; ``p_max`` = top) or
+    ``rtol``), ``"max_evaluations"`` (the evaluation cap was hit first: ``[p_max, p_fail]`` is the
+    last, wider bracket), ``"above_bracket"`` (magic even at the bracket's top; ``p_max`` = top) or
     ``"below_bracket"`` (not magic at the bottom; ``p_max`` is None). ``evaluations`` lists
-    ``(p, verdict, witness)`` in the order evaluated.
+    ``(p, verdict, witness)`` in the order evaluated. ``seed`` is the seed every trial used (drawn
+    and recorded when none was given with ``shots > 0``; unused for ``shots=0``, which has no randomness).
     """
 
     p_max: float | None
@@ -461,13 +552,15 @@ def max_gate_error(
     Args:
         params: the parameter point (should have magic without noise).
         shots: shots per basis (0 = exact density matrix).
-        seed: seed of every trial.
+        seed: seed of every trial (integer >= 0). ``None`` with ``shots > 0`` draws one integer seed
+            from fresh OS entropy, uses it for every trial and records it in the result, so the run can
+            be repeated exactly.
         level: confidence level of the verdict.
         noise: base spec (``none`` or parametric) whose ``depol`` is scanned.
         bracket: ``(p_lo, p_hi)`` with ``0 < p_lo < p_hi <= 1``.
         rtol: stop when ``p_hi / p_lo <= 1 + rtol``.
         dt, order, steps: Trotter step, order and steps (``"auto"``: converged to the shot-noise scale).
-        max_evaluations: hard cap on circuit runs.
+        max_evaluations: hard cap on circuit runs (>= 2); hitting it gives status ``"max_evaluations"``.
         mitigate: readout mitigation of each trial (:func:`mitigate_counts`); ignored for ``shots=0``.
     """
     from . import emulation, tomography
@@ -479,10 +572,18 @@ def max_gate_error(
     lo, hi = (float(x) for x in bracket)
     if not 0 < lo < hi <= 1:
         raise ValueError(f"bracket must satisfy 0 < p_lo < p_hi <= 1; got {bracket!r}")
-    if isinstance(shots, bool) or not isinstance(shots, int) or shots < 0:
+    if isinstance(shots, bool | np.bool_) or not isinstance(shots, int | np.integer) or shots < 0:
         raise ValueError(f"shots must be an integer >= 0 (0 = exact density matrix); got {shots!r}")
+    shots = int(shots)
     if not rtol > 0:
         raise ValueError(f"rtol must be > 0; got {rtol!r}")
+    max_evaluations = _positive_int("max_evaluations", max_evaluations, 2)
+    if not isinstance(mitigate, bool | np.bool_):
+        raise ValueError(f"mitigate must be a bool; got {mitigate!r}")
+    if seed is not None:
+        seed = _positive_int("seed", seed, 0)
+    elif shots > 0:
+        seed = emulation.fresh_seed()
     level = tomography._level(level)
     n_steps = emulation.resolve_steps(params, dt, order, steps, emulation.convergence_tol(shots))
     evals: list[tuple[float, str, float]] = []
@@ -511,7 +612,9 @@ def max_gate_error(
         return done(None, lo, "below_bracket")
     if verdict(hi):
         return done(hi, None, "above_bracket")
-    while hi / lo > 1 + rtol and len(evals) < max_evaluations:
+    while hi / lo > 1 + rtol:
+        if len(evals) >= max_evaluations:
+            return done(lo, hi, "max_evaluations")
         mid = math.sqrt(lo * hi)
         lo, hi = (mid, hi) if verdict(mid) else (lo, mid)
     return done(lo, hi, "found")

@@ -100,6 +100,14 @@ def test_tomography_points_batch_and_per_point_seeds() -> None:
         assert np.all(np.abs(bloch[k] - r) < N_SE * se[k])
     b0, _ = em.tomography_points(pts[:1], dt=0.1, order=2, shots=20000, seed=9)
     np.testing.assert_array_equal(b0[0], bloch[0])  # point 0 does not depend on the rest of the batch
+    # Point k depends only on (seed, k): changing the other points leaves points 1 and 2 unchanged...
+    other = Params(g=0.2, p1=0.5, p2=0.1, T1=1.0, T2=2.0)
+    b_other, _ = em.tomography_points([other, pts[1], pts[2]], dt=0.1, order=2, shots=20000, seed=9)
+    np.testing.assert_array_equal(b_other[1:], bloch[1:])
+    assert not np.array_equal(b_other[0], bloch[0])
+    # ...while point 1 at index 0 gets index 0's stream (different counts for the same state).
+    b1_first, _ = em.tomography_points([pts[1]], dt=0.1, order=2, shots=20000, seed=9)
+    assert not np.array_equal(b1_first[0], bloch[1])
 
 
 # ------------------------------------------------------------------------------------------- interop
@@ -141,7 +149,15 @@ def test_readout_error_biases_z_and_mitigation_removes_it() -> None:
 
 def test_ideal_mitigation_is_identity() -> None:
     run = em.run_tomography(P_GENERIC, shots=2000, seed=1, mitigate=True, steps=5, n_resamples=50, **COARSE)
-    np.testing.assert_array_equal(run.mitigated_counts, run.counts)
+    raw = em.run_tomography(P_GENERIC, shots=2000, seed=1, steps=5, n_resamples=50, **COARSE)
+    np.testing.assert_array_equal(run.counts, raw.counts)
+    np.testing.assert_array_equal(run.assignment, np.eye(2))
+    np.testing.assert_allclose(run.result.bloch, raw.result.bloch, atol=SAME_COUNTS_TOL)
+    # A calibration of 2000 shots cannot prove perfect readout: the error bars only grow.
+    assert np.all(run.result.stderr >= raw.result.stderr)
+    cov = run.result.covariance
+    assert cov is not None and np.allclose(cov, cov.T) and cov[0, 1] > 0  # shared calibration: correlated
+    assert run.to_dict()["mitigation"] == {"assignment": [[1.0, 0.0], [0.0, 1.0]], "cal_shots": 2000, "qubit": 1}
 
 
 def test_noisy_parametric_run_estimates_noisy_state() -> None:
@@ -152,6 +168,12 @@ def test_noisy_parametric_run_estimates_noisy_state() -> None:
     assert np.linalg.norm(run.bloch_circuit) < np.linalg.norm(ideal) - 0.05
 
 
+def _manila_readout(q: int) -> tuple[float, float]:
+    """(P(1|0), P(0|1)) of FakeManilaV2's physical qubit q, as NoiseModel.from_backend reads its target."""
+    prop = nz.fake_backend("FakeManilaV2").target["measure"][(q,)]
+    return (getattr(prop, "prob_meas1_prep0", prop.error), getattr(prop, "prob_meas0_prep1", prop.error))
+
+
 def test_fake_backend_run_with_layout() -> None:
     kw: dict[str, Any] = dict(shots=4000, seed=6, steps=6, n_resamples=50, mitigate=True, **COARSE)
     run = em.run_tomography(P_GENERIC, noise="fake:FakeManilaV2,layout=4-3-2-1", **kw)
@@ -159,6 +181,30 @@ def test_fake_backend_run_with_layout() -> None:
     assert run.noise == "fake:FakeManilaV2,layout=4-3-2-1"
     again = em.run_tomography(P_GENERIC, noise="fake:FakeManilaV2,layout=4-3-2-1", **kw)
     assert again.to_dict() == run.to_dict()
+    # One transpile: the measured physical qubit is paper qubit 1's final position in the state circuit...
+    spec = nz.parse_noise("fake:FakeManilaV2,layout=4-3-2-1")
+    tqc, phys = em._transpiled_state(P_GENERIC, spec, 0.5, 2, 6, 0)
+    qcs = em._noisy_tomography_circuits(tqc, phys, {"steps": 6})
+    assert {nz.measured_physical_qubit(qc) for qc in qcs} == {phys}
+    assert [qc.layout.final_index_layout() for qc in qcs] == [tqc.layout.final_index_layout()] * 3
+    # ...and the calibration is that qubit's readout error (routing moves paper qubit 1 from its initial
+    # physical qubit 3 to a final one). Manila's errors are 1.4-9.6 %, at least 0.33 % apart; with 2e5
+    # calibration shots (sd <= 3.3e-4 for errors <= 2.2 %) N_SE sd on each side separates every pair, so
+    # calibrating any other qubit fails.
+    m = 200_000
+    cal = em.run_tomography(P_GENERIC, noise="fake:FakeManilaV2,layout=4-3-2-1", cal_shots=m,
+                            **{k: v for k, v in kw.items() if k != "shots"}, shots=200)
+    q = cal.measured_qubit
+    assert q == phys
+    e01, e10 = _manila_readout(q)
+    tol = N_SE * np.sqrt(max(e01, e10) * (1 - min(e01, e10)) / m)
+    assert cal.assignment is not None
+    np.testing.assert_allclose(cal.assignment, [[1 - e01, e10], [e01, 1 - e10]], atol=tol)
+    for k in range(5):  # the test's power: every other qubit's expected matrix is outside the tolerance
+        if k != q:
+            ek = _manila_readout(k)[0]
+            assert abs(ek - e01) > tol + N_SE * np.sqrt(ek * (1 - ek) / m)
+    assert cal.to_dict()["measured_qubit"] == q and cal.to_dict()["mitigation"]["qubit"] == q
 
 
 @pytest.mark.parametrize(
@@ -169,11 +215,38 @@ def test_fake_backend_run_with_layout() -> None:
         (dict(shots=10, seed=1, noise="depol=1e-3", realization="kraus"), "route must be 'gates' and realization"),
         (dict(shots=10, seed=1, noise="depol=1e-3", route="power"), "route must be 'gates'"),
         (dict(shots=10, seed=1, noise="bogus"), "noise must be 'none'"),
+        (dict(shots=10, seed=1.0), "seed must be an integer >= 0"),
+        (dict(shots=10, seed=1, mitigate=True, cal_shots=0), "cal_shots must be an integer >= 1"),
+        (dict(shots=10, seed=1, mitigate="yes"), "mitigate must be a bool"),
+        (dict(shots=10, seed=1, noise="readout=0.1", mitigate=True, estimator="mle"),
+         "estimator must be 'linear_inversion' with mitigate=True"),
     ],
 )
 def test_run_tomography_errors(kw: dict[str, Any], needle: str) -> None:
     with pytest.raises(ValueError, match=needle):
         em.run_tomography(P_GENERIC, steps=2, **kw)
+
+
+def test_seed_none_is_recorded_and_numpy_seeds_accepted() -> None:
+    kw: dict[str, Any] = dict(shots=500, steps=3, n_resamples=20, noise="depol=1e-3", **COARSE)
+    a = em.run_tomography(P_GENERIC, seed=None, **kw)
+    assert isinstance(a.seed, int) and a.seed >= 0
+    assert em.run_tomography(P_GENERIC, seed=a.seed, **kw).to_dict() == a.to_dict()
+    b = em.run_tomography(P_GENERIC, seed=np.int64(a.seed), shots=np.int64(500),
+                          **{k: v for k, v in kw.items() if k != "shots"})
+    assert type(b.seed) is int and b.to_dict() == a.to_dict()
+
+
+def test_other_api_validation() -> None:
+    with pytest.raises(ValueError, match="seed must be an integer >= 0"):
+        em.noisy_state(P_GENERIC, "depol=1e-3", steps=2, seed=-1, **COARSE)
+    for bad in (-0.1, 1.5, float("nan")):
+        with pytest.raises(ValueError, match="depols must be numbers in \\[0, 1\\]"):
+            em.degradation_table(P_GENERIC, [0.0, bad], steps=2, **COARSE)
+    with pytest.raises(ValueError, match="depol must be a real number"):
+        em.degradation_table(P_GENERIC, ["0.1"], steps=2, **COARSE)  # type: ignore[list-item]
+    rho, _ = em.noisy_state(P_GENERIC, "depol=1e-3", steps=2, seed=np.int64(3), **COARSE)
+    assert rho.shape == (4, 4)
 
 
 # ------------------------------------------------------------------------------------------- sweep records
@@ -234,6 +307,16 @@ def test_cli_max_gate_error(capsys: pytest.CaptureFixture[str]) -> None:
         (["--shots", "10", "--seed", "-1"], "seed must be"),
         (["--noise", "depol=1e-3", "--route", "power"], "--route must be gates"),
         (["--noise", "fake:FakeManilaV2", "--max-gate-error"], "not a fake backend"),
+        (["--noise", "readout=0.1", "--mitigate"], "--mitigate needs --shots"),
+        (["--shots", "100", "--mitigate"], "--mitigate needs a --noise model"),
+        (["--shots", "100", "--noise", "none", "--mitigate"], "--mitigate needs a --noise model"),
+        (["--level", "0.9"], "--level applies to shot-based tomography only"),
+        (["--resamples", "10"], "--resamples applies to shot-based tomography only"),
+        (["--noise", "depol=1e-3", "--level", "0.9", "--max-gate-error"], "--level applies to shot-based"),
+        (["--shots", "100", "--realization", "kraus"], "--realization applies to --route gates only"),
+        (["--shots", "100", "--route", "power", "--realization", "dilated"], "--realization applies to --route"),
+        (["--route", "power", "--realization", "kraus"], "--realization applies to --route gates only"),
+        (["--seed", "3"], "--seed is unused without --shots or --noise"),
     ],
 )
 def test_cli_bad_noise_input(capsys: pytest.CaptureFixture[str], args: list[str], needle: str) -> None:

@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pytest
 from scipy.optimize import minimize
-from scipy.special import xlogy
+from scipy.special import ndtri, xlogy
 
 from qc_reset import tomography as tomo
 from qc_reset.measures import l1_coherence, l1_norm
@@ -298,3 +298,73 @@ def test_other_validation() -> None:
         tomo.sample_counts([0.0, 0.0, 0.0], 0)
     with pytest.raises(ValueError, match="ci must satisfy lo <= hi"):
         tomo.Estimate(value=0.0, ci=(1.0, 0.0))
+
+
+# ----------------------------------------------------------------------------- estimate + covariance
+def test_gaussian_union_equals_counts_union_for_independent_bases() -> None:
+    c = tomo.sample_counts(np.broadcast_to(OUTSIDE, (50, 3)), 5000, seed=61)
+    se = tomo.standard_errors(c)
+    cov = np.einsum("...i,ij->...ij", se**2, np.eye(3))
+    a = tomo.witness_interval(c, LEVEL)
+    b = tomo.gaussian_witness_interval(tomo.linear_inversion(c), cov, LEVEL)
+    for x, y in zip(a, b, strict=True):
+        np.testing.assert_allclose(x, y, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(tomo.facet_standard_errors(cov), np.repeat(np.linalg.norm(se, axis=-1)[:, None], 8, 1))
+
+
+def test_facet_standard_errors_use_the_full_covariance() -> None:
+    # Perfectly correlated components: s = (1, 1, 1) has sd 3 sigma, s = (1, -1, 1) sigma.
+    cov = np.full((3, 3), 0.01)
+    fse = tomo.facet_standard_errors(cov)
+    assert fse.max() == pytest.approx(0.3) and fse.min() == pytest.approx(0.1)
+    value, lo, hi = tomo.gaussian_witness_interval([0.4, 0.4, 0.4], cov, LEVEL)
+    assert float(value - lo) == pytest.approx(0.3 * float(ndtri(1 - ALPHA / 8)))
+
+
+@pytest.mark.parametrize("method", ["union", "bootstrap"])
+def test_gaussian_witness_calibration_with_correlated_errors(method: str) -> None:
+    """Correlated normal errors (rho = 0.9) on the +++ facet (W = 0), level 0.99: false-'magic' rate <= alpha +
+    3 sigma over 4000 repetitions, while ignoring the correlation (diagonal covariance) is anti-conservative
+    (predicted rate P(Z > z_{1-alpha/8} / sqrt(1 + 2 rho)) = 0.035 = 3.5 alpha)."""
+    rng = np.random.default_rng(71)
+    sd, rho, level, reps = 0.01, 0.9, 0.99, 4000
+    alpha = 1 - level
+    cov = sd**2 * ((1 - rho) * np.eye(3) + rho)
+    est = np.full(3, 1 / 3) + rng.multivariate_normal(np.zeros(3), cov, size=reps)
+    _, lo, _ = tomo.gaussian_witness_interval(est, cov, level, method=method, n_resamples=500, seed=72)
+    assert np.mean(lo > 0) <= alpha + rate_allowance(alpha, reps)
+    _, lo_diag, _ = tomo.gaussian_witness_interval(est, np.diag(np.diag(cov)), level)
+    assert np.mean(lo_diag > 0) > alpha + rate_allowance(alpha, reps)
+
+
+def test_analyze_estimate_record() -> None:
+    cov = np.array([[4e-4, 3e-4, 3e-4], [3e-4, 4e-4, 3e-4], [3e-4, 3e-4, 4e-4]])
+    res = tomo.analyze_estimate([0.5, 0.1, 0.8], cov, n_resamples=500, seed=3)
+    np.testing.assert_allclose(res.stderr, 0.02)
+    np.testing.assert_array_equal(res.covariance, cov)
+    d = json.loads(json.dumps(res.to_dict()))
+    back = tomo.TomographyResult.from_dict(d)
+    np.testing.assert_array_equal(back.covariance, cov)
+    assert back.magic_witness == res.magic_witness and res.magic_witness.verdict == "magic"
+    assert tomo.analyze_estimate([0.5, 0.1, 0.8], cov, n_resamples=500, seed=3).to_dict() == d
+    lo, hi = res.l1_coherence.ci
+    assert lo < res.l1_coherence.value < hi
+    # counts-based results carry their (diagonal) covariance too
+    c = tomo.sample_counts([0.5, 0.1, 0.8], 4000, seed=0)
+    np.testing.assert_allclose(np.diag(tomo.analyze(c, n_resamples=10, seed=0).covariance),
+                               tomo.standard_errors(c) ** 2)
+
+
+@pytest.mark.parametrize(
+    ("bloch", "cov", "match"),
+    [
+        ([0.1, 0.2], np.eye(3), r"bloch must be finite with shape"),
+        ([0.1, 0.2, np.nan], np.eye(3), r"bloch must be finite"),
+        ([0.1, 0.2, 0.3], np.eye(2), r"covariance must be finite with shape"),
+        ([0.1, 0.2, 0.3], [[1, 0.5, 0], [0, 1, 0], [0, 0, 1]], "symmetric"),
+        ([0.1, 0.2, 0.3], -np.eye(3), "positive semidefinite"),
+    ],
+)
+def test_estimate_validation(bloch: object, cov: object, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        tomo.analyze_estimate(bloch, cov)  # type: ignore[arg-type]

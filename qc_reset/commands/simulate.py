@@ -40,11 +40,17 @@ def register(sub: Any) -> None:
     p.add_argument("--noise", default="none", metavar="SPEC",
                    help="none (default); parametric, e.g. depol=1e-3,t1=50us,t2=70us,readout=0.02 (times in "
                         "ns unless suffixed ns/us/ms); or fake:<Backend>[,layout=a-b-c-d], e.g. fake:FakeManilaV2")
-    p.add_argument("--seed", type=int, default=None, metavar="S", help="random seed (integer >= 0)")
-    p.add_argument("--level", type=float, default=0.95, help="confidence level of intervals (default 0.95)")
-    p.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples for the C_l1 interval")
+    p.add_argument("--seed", type=int, default=None, metavar="S",
+                   help="random seed (integer >= 0): shots, transpiler, calibration, bootstrap; needs --shots or "
+                        "--noise (without shots it seeds the transpiler). With --shots and no seed a fresh one is "
+                        "drawn and reported")
+    p.add_argument("--level", type=float, default=None,
+                   help="confidence level of intervals and verdicts (default 0.95; needs --shots)")
+    p.add_argument("--resamples", type=int, default=None,
+                   help="bootstrap resamples for the C_l1 interval (default 1000; needs --shots)")
     p.add_argument("--mitigate", action="store_true",
-                   help="readout-error mitigation (calibrated assignment matrix of the measured qubit)")
+                   help="readout-error mitigation (calibrated assignment matrix of the measured physical qubit); "
+                        "needs --shots and a --noise model")
     p.add_argument("--max-gate-error", action="store_true",
                    help="also bisect the largest depolarizing gate error at which the verdict stays 'magic' "
                         "(--noise as the base spec; with --shots 0 the exact threshold ||r||_1 = 1)")
@@ -65,11 +71,28 @@ def parse_steps(text: str) -> int | str:
     return n
 
 
-def _validate(args: argparse.Namespace) -> None:
+def _validate(args: argparse.Namespace, spec: Any) -> None:
+    """Reject options that would be silently ignored (exit 2 with one ``error:`` line)."""
     if args.shots < 0:
         raise ValueError(f"shots must be an integer >= 0; got {args.shots}")
     if args.seed is not None and args.seed < 0:
         raise ValueError(f"seed must be an integer >= 0; got {args.seed}")
+    if args.shots == 0:
+        for opt, value in (("--level", args.level), ("--resamples", args.resamples)):
+            if value is not None:
+                raise ValueError(f"{opt} applies to shot-based tomography only: it needs --shots >= 1")
+        if args.mitigate:
+            raise ValueError("--mitigate needs --shots >= 1 (readout mitigation of measured counts)")
+        if args.seed is not None and spec.kind == "none":
+            raise ValueError("--seed is unused without --shots or --noise (the ideal density-matrix run is "
+                             "deterministic)")
+    if args.mitigate and spec.kind == "none":
+        raise ValueError("--mitigate needs a --noise model (with --noise none there is no readout error)")
+    ideal_shots = args.shots > 0 and spec.kind == "none"
+    route = args.route or ("power" if ideal_shots else "gates")
+    if args.realization is not None and spec.kind == "none" and route != "gates":
+        raise ValueError(f"--realization applies to --route gates only; route {route} runs the exact step channel "
+                         "(add --route gates)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,9 +100,13 @@ def run(args: argparse.Namespace) -> int:
     from ..model import Params
     from ..noise import parse_noise
 
-    _validate(args)
-    params = Params(g=args.g, p1=args.p1, p2=args.p2, T1=args.T1, T2=args.T2)
     spec = parse_noise(args.noise)
+    _validate(args, spec)
+    params = Params(g=args.g, p1=args.p1, p2=args.p2, T1=args.T1, T2=args.T2)
+    if args.shots > 0 and args.seed is None:
+        from ..emulation import fresh_seed
+
+        args.seed = fresh_seed()  # one recorded seed for the tomography and the threshold search
     steps = parse_steps(args.steps)
     if args.shots == 0 and spec.kind == "none":
         d = _ideal(args, params, steps)
@@ -129,16 +156,21 @@ def _tomography(args: argparse.Namespace, params: Any, spec: Any, steps: int | s
     if args.route == "superop":
         raise ValueError("route must be one of gates, power with --shots; got 'superop'")
     run = run_tomography(params, shots=args.shots, seed=args.seed, noise=spec, dt=args.dt, order=args.order,
-                         realization=args.realization or "dilated", steps=steps, level=args.level,
-                         n_resamples=args.resamples, mitigate=args.mitigate, route=args.route, tol=args.tol)
+                         realization=args.realization or "dilated", steps=steps, level=_level(args),
+                         n_resamples=1000 if args.resamples is None else args.resamples, mitigate=args.mitigate,
+                         route=args.route, tol=args.tol)
     return run.to_dict()
 
 
 def _threshold(args: argparse.Namespace, params: Any, spec: Any, steps: int | str) -> dict[str, Any]:
     from ..noise import max_gate_error
 
-    return max_gate_error(params, shots=args.shots, seed=args.seed, level=args.level, noise=spec, dt=args.dt,
+    return max_gate_error(params, shots=args.shots, seed=args.seed, level=_level(args), noise=spec, dt=args.dt,
                           order=args.order, steps=steps, mitigate=args.mitigate).to_dict()
+
+
+def _level(args: argparse.Namespace) -> float:
+    return 0.95 if args.level is None else float(args.level)
 
 
 def _vec(r: list[float]) -> str:
