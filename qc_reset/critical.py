@@ -149,12 +149,8 @@ def critical_temperature(
     if method == "perturbative":
         from .perturbative import critical_temperature_perturbative
 
-        # The O(g^2) coefficient diverges like 1/p1, so as p1 -> 0+ the perturbative T_crit -> 0:
-        # no magic, as in the exact solution (p1 = 0 gives r = 0). Report that limit as nan.
-        p1a, _, _ = _validate_rates(p1, p2, T2)
-        zero = p1a == 0
-        Tp, gp = critical_temperature_perturbative(np.where(zero, 1.0, p1a), p2, T2)
-        Tp, gp = np.where(zero, np.nan, Tp), np.where(zero, np.nan, gp)
+        _validate_rates(p1, p2, T2)  # same messages and ranges as the exact method
+        Tp, gp = critical_temperature_perturbative(p1, p2, T2)
         if np.ndim(Tp) == 0:
             return float(Tp), float(gp)
         return Tp, gp

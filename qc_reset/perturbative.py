@@ -430,17 +430,20 @@ def critical_temperature_perturbative(p1: npt.ArrayLike, p2: npt.ArrayLike, T2: 
     It reduces to Eq. (15) for T2 -> 0, p1 = p2 and to the *corrected* Eq. (18) for T2 -> inf.
 
     Args:
-        p1: in (0, inf). p2: in [0, inf). T2: in [0, inf].
+        p1: in [0, inf). p2: in [0, inf). T2: in [0, inf].
 
     Returns:
         ``(T_crit, g_opt)`` with g_opt > 0 (the mirror -g_opt is equivalent). Both are
         ``nan`` where no facet grows at O(g) (p2 = 0 or T2 = inf): no magic at any
-        temperature, not even T1 = 0.
+        temperature, not even T1 = 0. At p1 = 0 they are ``nan`` too: b ~ 1/p1 diverges, so
+        T_crit -> 0 as p1 -> 0+, as in the exact solution (p1 = 0 gives r = 0).
     """
-    a, b = expansion_coefficients(p1, p2, T2)
+    p1_arr = _arr("p1", p1, lo=0.0, lo_open=False, allow_inf=False)
+    zero = p1_arr == 0
+    a, b = expansion_coefficients(np.where(zero, 1.0, p1_arr), p2, T2)
     a_max = np.max(a, axis=-1)
-    T = _tcrit_from(a_max, -b)
-    g_opt = np.where(a_max > 0, a_max / (-2 * b), np.nan)
+    T = np.where(zero, np.nan, _tcrit_from(a_max, -b))
+    g_opt = np.where(zero | ~(a_max > 0), np.nan, a_max / (-2 * b))
     return T, g_opt
 
 

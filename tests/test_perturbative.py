@@ -309,3 +309,11 @@ def test_broadcasting_shapes():
 def test_validation(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_tcrit_at_p1_zero_is_the_p1_to_zero_limit():
+    """b ~ 1/p1, so the perturbative T_crit falls to 0 as p1 -> 0+; at p1 = 0 it is nan (no magic),
+    matching the exact solution, where p1 = 0 gives r = 0."""
+    T, g = P.critical_temperature_perturbative(np.array([0.0, 1e-6, 1e-3]), 0.3, 0.02)
+    assert np.isnan(T[0]) and np.isnan(g[0])
+    assert 0 < T[1] < T[2] < 0.1
