@@ -45,6 +45,7 @@ from qiskit import QuantumCircuit
 from qiskit.circuit import Instruction, Parameter, ParameterExpression
 
 from . import model
+from ._checks import InputError
 from .model import ComplexArray, Params
 
 __all__ = [
@@ -97,22 +98,22 @@ def validate_dt(dt: Any) -> None:
     if isinstance(dt, ParameterExpression):
         return
     if isinstance(dt, bool) or not isinstance(dt, (int, float, np.floating, np.integer)):
-        raise ValueError(f"dt must be a finite number in (0, +inf); got {dt!r}")
+        raise InputError(f"dt must be a finite number in (0, +inf); got {dt!r}")
     if not (math.isfinite(float(dt)) and dt > 0):
-        raise ValueError(f"dt must be a finite number in (0, +inf); got {dt!r}")
+        raise InputError(f"dt must be a finite number in (0, +inf); got {dt!r}")
 
 
 def validate_order(order: Any) -> int:
     """Return ``order`` as an int, or raise ``ValueError`` naming the allowed values 1, 2."""
     if isinstance(order, (int, np.integer, str)) and not isinstance(order, bool) and str(order) in ("1", "2"):
         return int(order)
-    raise ValueError(f"order must be one of 1 (Lie-Trotter), 2 (Strang); got {order!r}")
+    raise InputError(f"order must be one of 1 (Lie-Trotter), 2 (Strang); got {order!r}")
 
 
 def validate_realization(realization: Any) -> str:
     """Return ``realization``, or raise ``ValueError`` naming the allowed values."""
     if realization not in REALIZATIONS:
-        raise ValueError(f"realization must be one of {', '.join(REALIZATIONS)}; got {realization!r}")
+        raise InputError(f"realization must be one of {', '.join(REALIZATIONS)}; got {realization!r}")
     return str(realization)
 
 
@@ -122,7 +123,7 @@ def validate_steps(steps: Any, *, allow_auto: bool = True) -> int | Literal["aut
         return "auto"
     allowed = "an integer >= 1" + (" or 'auto'" if allow_auto else "")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be {allowed}; got {steps!r}")
+        raise InputError(f"steps must be {allowed}; got {steps!r}")
     return int(steps)
 
 
@@ -173,7 +174,7 @@ class CircuitParameters:
         """``{Parameter: [values...]}`` for Aer's ``parameter_binds`` (one entry per point)."""
         dts = [float(dt)] * len(points) if isinstance(dt, (int, float)) else [float(x) for x in dt]
         if len(dts) != len(points):
-            raise ValueError(f"dt must be a number or have one entry per point ({len(points)}); got {len(dts)}")
+            raise InputError(f"dt must be a number or have one entry per point ({len(points)}); got {len(dts)}")
         rows = [self._numbers(p, d) for p, d in zip(points, dts, strict=True)]
         return {par: [r[i] for r in rows] for i, par in enumerate(self.parameters())}
 
@@ -323,7 +324,7 @@ def _reset_block(qc: QuantumCircuit, params: Params | CircuitParameters, dt: Ang
             from qiskit.quantum_info import Kraus
 
             if _is_symbolic(p, T, dt):
-                raise ValueError("realization 'kraus' needs numeric parameters (Kraus matrices cannot be Parameters)")
+                raise InputError("realization 'kraus' needs numeric parameters (Kraus matrices cannot be Parameters)")
             tau = model.tau1(float(T)) if paper == 1 else model.tau2(float(T))
             q = -math.expm1(-float(p) * float(dt))
             qc.append(Kraus(reset_kraus(tau, q)), [qubit])
@@ -337,7 +338,7 @@ def _resolve(params: Params | CircuitParameters, dt: Angle | None) -> Angle:
     if dt is None:
         if isinstance(params, CircuitParameters):
             return params.dt
-        raise ValueError("dt must be given for numeric Params (a finite number in (0, +inf))")
+        raise InputError("dt must be given for numeric Params (a finite number in (0, +inf))")
     validate_dt(dt)
     return float(dt) if not isinstance(dt, ParameterExpression) else dt
 
@@ -368,7 +369,7 @@ def step_circuit(
     step = _resolve(params, dt)
     gate = exchange_gate or ("cnot2" if realization == "dilated" else "rxx_ryy")
     if gate not in EXCHANGE_GATES:
-        raise ValueError(f"exchange_gate must be one of {', '.join(EXCHANGE_GATES)}; got {gate!r}")
+        raise InputError(f"exchange_gate must be one of {', '.join(EXCHANGE_GATES)}; got {gate!r}")
     qc = QuantumCircuit(_num_qubits(realization), name=f"trotter{order}_step")
     if order == 1:
         _unitary_block(qc, params.g, step, gate)
@@ -406,7 +407,7 @@ def initial_state_circuit(
                     qc.h(s)
             return qc
         if not isinstance(params, Params):
-            raise ValueError("realization 'kraus' needs numeric parameters (Kraus matrices cannot be Parameters)")
+            raise InputError("realization 'kraus' needs numeric parameters (Kraus matrices cannot be Parameters)")
         rho0: ComplexArray = np.kron(params.tau1(), params.tau2())
     else:
         rho0 = _as_density_matrix(initial_state)
@@ -424,13 +425,13 @@ def _as_density_matrix(state: npt.ArrayLike) -> ComplexArray:
     if arr.shape == (4,):
         norm = np.linalg.norm(arr)
         if not np.isfinite(norm) or abs(norm - 1.0) > 1e-8:
-            raise ValueError(f"initial_state must be a normalized 4-vector; got norm {norm!r}")
+            raise InputError(f"initial_state must be a normalized 4-vector; got norm {norm!r}")
         return np.outer(arr, arr.conj())
     if arr.shape != (4, 4):
-        raise ValueError(f"initial_state must be a 4x4 density matrix or a 4-vector; got shape {arr.shape}")
+        raise InputError(f"initial_state must be a 4x4 density matrix or a 4-vector; got shape {arr.shape}")
     herm = np.abs(arr - arr.conj().T).max() <= 1e-10
     if not (herm and abs(np.trace(arr) - 1.0) <= 1e-10 and np.linalg.eigvalsh(arr).min() >= -1e-10):
-        raise ValueError("initial_state must be a density matrix (Hermitian, trace 1, positive semidefinite)")
+        raise InputError("initial_state must be a density matrix (Hermitian, trace 1, positive semidefinite)")
     return 0.5 * (arr + arr.conj().T)
 
 

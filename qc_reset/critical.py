@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import model
+from ._checks import InputError
 from .exact import steady_bloch_unit
 from .model import FloatArray
 
@@ -155,7 +156,7 @@ def critical_temperature(
             return float(Tp), float(gp)
         return Tp, gp
     if method != "exact":
-        raise ValueError(f"method must be 'exact' or 'perturbative'; got {method!r}")
+        raise InputError(f"method must be 'exact' or 'perturbative'; got {method!r}")
     F_star, g_opt = max_l1_norm(p1, p2, T2)
     magic = F_star > 1.0 + MAGIC_RESOLUTION
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -209,7 +210,7 @@ def g_window(p1: float, p2: float, T1: float, T2: float) -> GWindow:
     """
     for name, value in (("p1", p1), ("p2", p2), ("T1", T1), ("T2", T2)):
         if np.ndim(value) != 0:
-            raise ValueError(f"{name} must be a scalar for g_window; got shape {np.shape(value)}")
+            raise InputError(f"{name} must be a scalar for g_window; got shape {np.shape(value)}")
     model.validate_params(1.0, p1, p2, T1, T2)
     z1 = float(model.bath_polarization(T1))
     if z1 == 0.0:
@@ -262,7 +263,7 @@ def magic_map(
     g_arr = np.atleast_1d(np.asarray(g, dtype=float))
     T1_arr = np.atleast_1d(np.asarray(T1, dtype=float))
     if g_arr.ndim != 1 or T1_arr.ndim != 1:
-        raise ValueError("g and T1 must be 1-d arrays of grid values")
+        raise InputError("g and T1 must be 1-d arrays of grid values")
     model.validate_params(g_arr, p1, p2, 1.0, T2)
     model.validate_params(1.0, p1, p2, T1_arr, T2)
     F = _F(g_arr, np.asarray(float(p1)), np.asarray(float(p2)), np.asarray(float(T2)))

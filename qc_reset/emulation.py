@@ -43,6 +43,7 @@ import numpy.typing as npt
 
 from . import circuits, exact, measures, simulate, tomography
 from . import noise as noise_mod
+from ._checks import InputError
 from .model import ComplexArray, FloatArray, Params
 
 __all__ = [
@@ -90,14 +91,14 @@ def _seeds(seed: SeedLike, n: int) -> list[np.random.SeedSequence]:
     if isinstance(seed, np.random.Generator):
         return [np.random.SeedSequence(int(seed.integers(2**63))) for _ in range(n)]
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0):
-        raise ValueError(f"seed must be an integer >= 0, a numpy Generator or None; got {seed!r}")
+        raise InputError(f"seed must be an integer >= 0, a numpy Generator or None; got {seed!r}")
     return np.random.SeedSequence(seed).spawn(n)
 
 
 def _check_seed(seed: Any) -> int:
     """An integer seed >= 0 (Python or numpy integer) as int; ``ValueError`` naming ``seed``."""
     if isinstance(seed, bool | np.bool_) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be an integer >= 0; got {seed!r}")
+        raise InputError(f"seed must be an integer >= 0; got {seed!r}")
     return int(seed)
 
 
@@ -113,7 +114,7 @@ def _int_seed(ss: np.random.SeedSequence) -> int:
 def _check_shots(shots: Any, *, allow_zero: bool = False, name: str = "shots") -> int:
     lo = 0 if allow_zero else 1
     if isinstance(shots, bool) or not isinstance(shots, int | np.integer) or shots < lo:
-        raise ValueError(f"{name} must be an integer >= {lo}; got {shots!r}")
+        raise InputError(f"{name} must be an integer >= {lo}; got {shots!r}")
     return int(shots)
 
 
@@ -192,7 +193,7 @@ def tomography_circuits(
     order = circuits.validate_order(order)
     realization = circuits.validate_realization(realization)
     if route not in _ROUTES:
-        raise ValueError(f"route must be one of {', '.join(_ROUTES)}; got {route!r}")
+        raise InputError(f"route must be one of {', '.join(_ROUTES)}; got {route!r}")
     n = resolve_steps(params, dt, order, steps, tol)
     if route == "power":
         from qiskit.quantum_info import DensityMatrix
@@ -315,10 +316,10 @@ class TomographyRun:
 
     def __post_init__(self) -> None:
         if np.shape(self.counts) != (3, 2):
-            raise ValueError(f"counts must have shape (3, 2); got {np.shape(self.counts)}")
+            raise InputError(f"counts must have shape (3, 2); got {np.shape(self.counts)}")
         for name in ("bloch_exact", "bloch_circuit"):
             if np.shape(getattr(self, name)) != (3,):
-                raise ValueError(f"{name} must have shape (3,)")
+                raise InputError(f"{name} must have shape (3,)")
 
     @property
     def trace_distance(self) -> float:
@@ -396,10 +397,10 @@ def run_tomography(
     spec = noise_mod.parse_noise(noise)
     shots = _check_shots(shots)
     if not isinstance(mitigate, bool | np.bool_):
-        raise ValueError(f"mitigate must be a bool; got {mitigate!r}")
+        raise InputError(f"mitigate must be a bool; got {mitigate!r}")
     m = _check_shots(cal_shots if cal_shots is not None else shots, name="cal_shots") if mitigate else None
     if mitigate and estimator != "linear_inversion":
-        raise ValueError(f"estimator must be 'linear_inversion' with mitigate=True (the mitigated estimate is the "
+        raise InputError(f"estimator must be 'linear_inversion' with mitigate=True (the mitigated estimate is the "
                          f"inverted assignment, not a likelihood fit); got {estimator!r}")
     if seed is None:
         seed = fresh_seed()
@@ -408,7 +409,7 @@ def run_tomography(
     ideal = spec.kind == "none"
     route = route if route is not None else ("power" if ideal else "gates")
     if not ideal and (route != "gates" or realization != "dilated"):
-        raise ValueError("noisy runs use the gate-level dilated circuit: route must be 'gates' and realization "
+        raise InputError("noisy runs use the gate-level dilated circuit: route must be 'gates' and realization "
                          f"'dilated' with noise {str(spec)!r}; got route={route!r}, realization={realization!r}")
     order = circuits.validate_order(order)
     tol = convergence_tol(shots) if tol is None else tol
@@ -463,7 +464,7 @@ def tomography_points(
     """
     pts = list(points)
     if not pts or not all(isinstance(p, Params) for p in pts):
-        raise ValueError("points must be a non-empty sequence of Params")
+        raise InputError("points must be a non-empty sequence of Params")
     shots = _check_shots(shots)
     tol = convergence_tol(shots)
     circs = [qc for p in pts for qc in tomography_circuits(p, dt, order=order, route="power", tol=tol)]
@@ -491,7 +492,7 @@ def degradation_table(
     ps = [noise_mod._real("depol", p) for p in depols]
     bad = [p for p in ps if not 0.0 <= p <= 1.0]
     if bad:
-        raise ValueError(f"depols must be numbers in [0, 1]; got {bad[0]!r}")
+        raise InputError(f"depols must be numbers in [0, 1]; got {bad[0]!r}")
     rows = []
     for p in ps:
         spec = spec0.with_depol(p) if p > 0 else spec0
@@ -542,7 +543,7 @@ def tomography_records(
     out = []
     for d, s in zip(points, seeds, strict=True):
         if int(d.get("shots", 0)) < 1:
-            raise ValueError("output kind 'tomography' needs grid.shots >= 1 (shots per basis)")
+            raise InputError("output kind 'tomography' needs grid.shots >= 1 (shots per basis)")
         run = run_tomography(
             _point(d), shots=int(d["shots"]), seed=int(s), noise=d.get("noise", "none"), dt=d["dt"],
             order=options.get("order", 2), realization=options.get("realization", "dilated"),

@@ -23,6 +23,7 @@ import numpy.typing as npt
 import scipy.linalg
 
 from . import model, resolvent
+from ._checks import InputError
 from .model import PAULI, ComplexArray, FloatArray, Params
 
 __all__ = [
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 
-class SteadyStateError(ValueError):
+class SteadyStateError(InputError):
     """Raised when a parameter point has no unique steady state."""
 
 
@@ -96,7 +97,7 @@ MIN_RATE_SUM = 1e-100
 
 def _check_unique(g: FloatArray, p1: FloatArray, p2: FloatArray) -> None:
     if np.any(p1 + p2 < MIN_RATE_SUM):
-        raise ValueError(f"p1 + p2 must be at least {MIN_RATE_SUM:g} for the steady state to be resolved")
+        raise InputError(f"p1 + p2 must be at least {MIN_RATE_SUM:g} for the steady state to be resolved")
     # With g = 0 the qubits decouple, and a qubit without a bath keeps its initial state.
     bad = (g == 0) & ((p1 == 0) | (p2 == 0))
     if np.any(bad):
@@ -167,7 +168,7 @@ def evolve(params: Params, rho0: npt.ArrayLike, times: npt.ArrayLike) -> Complex
     """
     t = np.asarray(times, dtype=float)
     if t.ndim > 1 or t.size == 0 or np.any(~np.isfinite(t)) or np.any(t < 0):
-        raise ValueError("times must be a 1-d array of finite numbers in [0, +inf) (or one number), not empty")
+        raise InputError("times must be a 1-d array of finite numbers in [0, +inf) (or one number), not empty")
     rho0 = _check_state(rho0)
     c0 = np.einsum("kba,ab->k", _P2, rho0).real  # Tr(P_k rho0)
     G = generator(params.g, params.p1, params.p2, params.T1, params.T2)
@@ -184,13 +185,13 @@ STATE_TOL = 1e-10
 def _check_state(rho0: npt.ArrayLike) -> ComplexArray:
     rho = np.asarray(rho0, dtype=complex)
     if rho.shape != (4, 4):
-        raise ValueError(f"rho0 must be a 4x4 density matrix (qubit 1 first); got shape {rho.shape}")
+        raise InputError(f"rho0 must be a 4x4 density matrix (qubit 1 first); got shape {rho.shape}")
     if not np.all(np.isfinite(rho)) or np.abs(rho - rho.conj().T).max() > STATE_TOL:
-        raise ValueError("rho0 must be Hermitian (to 1e-10)")
+        raise InputError("rho0 must be Hermitian (to 1e-10)")
     if abs(np.trace(rho) - 1.0) > STATE_TOL:
-        raise ValueError(f"rho0 must have unit trace; got {np.trace(rho).real:.6g}")
+        raise InputError(f"rho0 must have unit trace; got {np.trace(rho).real:.6g}")
     if np.linalg.eigvalsh(0.5 * (rho + rho.conj().T)).min() < -STATE_TOL:
-        raise ValueError("rho0 must be positive semidefinite (to 1e-10)")
+        raise InputError("rho0 must be positive semidefinite (to 1e-10)")
     return rho
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from . import measures, perturbative
+from ._checks import InputError
 from .critical import critical_temperature, magic_map
 from .exact import steady_bloch, transient
 from .model import Params
@@ -365,7 +366,7 @@ def make_figures(out: str | Path, only: Sequence[str] | None = None, *, circuit:
     names = list(FIGURES) if only is None else list(only)
     bad = [n for n in names if n not in FIGURES]
     if bad:
-        raise ValueError(f"unknown figure(s) {bad}; allowed: {', '.join(FIGURES)}")
+        raise InputError(f"unknown figure(s) {bad}; allowed: {', '.join(FIGURES)}")
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     probe = out_dir / ".qc_reset_write_test"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from ._checks import InputError
 from .model import FloatArray
 
 __all__ = [
@@ -37,13 +38,13 @@ def reduced_state(rho: npt.ArrayLike, qubit: int = 1) -> npt.NDArray[np.complex1
     """Reduced state of ``qubit`` (1 or 2) of two-qubit states of shape (..., 4, 4)."""
     r = np.asarray(rho)
     if r.shape[-2:] != (4, 4):
-        raise ValueError(f"rho must have shape (..., 4, 4); got {r.shape}")
+        raise InputError(f"rho must have shape (..., 4, 4); got {r.shape}")
     t = r.reshape(*r.shape[:-2], 2, 2, 2, 2)
     if qubit == 1:
         return np.einsum("...abcb->...ac", t)
     if qubit == 2:
         return np.einsum("...abad->...bd", t)
-    raise ValueError(f"qubit must be 1 or 2; got {qubit!r}")
+    raise InputError(f"qubit must be 1 or 2; got {qubit!r}")
 
 
 def bloch_vector(rho: npt.ArrayLike) -> FloatArray:
@@ -52,7 +53,7 @@ def bloch_vector(rho: npt.ArrayLike) -> FloatArray:
     if r.shape[-2:] == (4, 4):
         r = reduced_state(r, 1)
     elif r.shape[-2:] != (2, 2):
-        raise ValueError(f"rho must have shape (..., 4, 4) or (..., 2, 2); got {r.shape}")
+        raise InputError(f"rho must have shape (..., 4, 4) or (..., 2, 2); got {r.shape}")
     off = r[..., 0, 1]
     return np.stack([2.0 * off.real, -2.0 * off.imag, (r[..., 0, 0] - r[..., 1, 1]).real], axis=-1)
 
@@ -60,7 +61,7 @@ def bloch_vector(rho: npt.ArrayLike) -> FloatArray:
 def _bloch(r: npt.ArrayLike) -> FloatArray:
     arr = np.asarray(r, dtype=float)
     if arr.shape[-1:] != (3,):
-        raise ValueError(f"Bloch vectors must have shape (..., 3); got {arr.shape}")
+        raise InputError(f"Bloch vectors must have shape (..., 3); got {arr.shape}")
     return arr
 
 

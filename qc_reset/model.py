@@ -37,6 +37,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._checks import InputError
+
 __all__ = [
     "Params",
     "validate_params",
@@ -79,7 +81,7 @@ def _check_array(name: str, value: Any, *, lo: float, lo_open: bool, allow_inf: 
         first = float(arr[bad].flat[0])
         bracket = "(" if lo_open else "["
         upper = "+inf]" if allow_inf else "+inf)"
-        raise ValueError(f"{name} must be a number in {bracket}{lo:g}, {upper}; got {first!r}")
+        raise InputError(f"{name} must be a number in {bracket}{lo:g}, {upper}; got {first!r}")
     return arr
 
 
@@ -101,7 +103,7 @@ def validate_params(
     """
     g_arr = np.asarray(g, dtype=float)
     if np.any(~np.isfinite(g_arr)):
-        raise ValueError(f"g must be a finite real number; got {float(g_arr[~np.isfinite(g_arr)].flat[0])!r}")
+        raise InputError(f"g must be a finite real number; got {float(g_arr[~np.isfinite(g_arr)].flat[0])!r}")
     p1_arr = _check_array("p1", p1, lo=0.0, lo_open=False, allow_inf=False)
     p2_arr = _check_array("p2", p2, lo=0.0, lo_open=False, allow_inf=False)
     T1_arr = _check_array("T1", T1, lo=0.0, lo_open=False, allow_inf=True)
@@ -109,9 +111,9 @@ def validate_params(
     try:
         out = np.broadcast_arrays(g_arr, p1_arr, p2_arr, T1_arr, T2_arr)
     except ValueError as exc:
-        raise ValueError(f"g, p1, p2, T1, T2 must broadcast to a common shape: {exc}") from None
+        raise InputError(f"g, p1, p2, T1, T2 must broadcast to a common shape: {exc}") from None
     if np.any((out[1] == 0) & (out[2] == 0)):
-        raise ValueError("p1 and p2 must not both be 0 (allowed: p1 >= 0, p2 >= 0, p1 + p2 > 0)")
+        raise InputError("p1 and p2 must not both be 0 (allowed: p1 >= 0, p2 >= 0, p1 + p2 > 0)")
     return tuple(np.array(a, dtype=float) for a in out)  # type: ignore[return-value]
 
 
@@ -148,7 +150,7 @@ class Params:
         names = ("g", "p1", "p2", "T1", "T2")
         for field in names:
             if np.ndim(getattr(self, field)) != 0:
-                raise ValueError(f"{field} must be a scalar for Params; use the batched functions for arrays")
+                raise InputError(f"{field} must be a scalar for Params; use the batched functions for arrays")
         checked = validate_params(self.g, self.p1, self.p2, self.T1, self.T2)
         for field, value in zip(names, checked, strict=True):
             object.__setattr__(self, field, float(value))
@@ -235,9 +237,9 @@ def reset_superop(tau: ComplexArray, qubit: int, q: float) -> ComplexArray:
     this map with :math:`q = 1 - e^{-p\,dt}`.
     """
     if qubit not in (1, 2):
-        raise ValueError(f"qubit must be 1 or 2; got {qubit!r}")
+        raise InputError(f"qubit must be 1 or 2; got {qubit!r}")
     if not 0.0 <= q <= 1.0:
-        raise ValueError(f"q must be a probability in [0, 1]; got {q!r}")
+        raise InputError(f"q must be a probability in [0, 1]; got {q!r}")
     return (1.0 - q) * np.eye(16, dtype=complex) + q * _replace_superop(tau, qubit)
 
 
@@ -275,7 +277,7 @@ def step_channels(params: Params, dt: float) -> dict[str, ComplexArray]:
     exchange term, ``free @ exchange`` is exactly the unitary part exp(-i H dt).
     """
     if not (math.isfinite(dt) and dt > 0):
-        raise ValueError(f"dt must be a finite number in (0, +inf); got {dt!r}")
+        raise InputError(f"dt must be a finite number in (0, +inf); got {dt!r}")
     q1 = -math.expm1(-params.p1 * dt)
     q2 = -math.expm1(-params.p2 * dt)
     return {

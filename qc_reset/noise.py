@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._checks import InputError
 from .model import Params
 
 __all__ = [
@@ -102,50 +103,50 @@ class NoiseSpec:
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, str) or self.kind not in NOISE_KINDS:
-            raise ValueError(f"noise kind must be one of {', '.join(NOISE_KINDS)}; got {self.kind!r}")
+            raise InputError(f"noise kind must be one of {', '.join(NOISE_KINDS)}; got {self.kind!r}")
         for name in ("depol", "depol2", "t1", "t2", "gate_time", "gate_time2"):
             v = getattr(self, name)
             if v is None and name in ("depol2", "t1", "t2"):
                 continue
             object.__setattr__(self, name, _real(f"noise {name}", v))
         if not isinstance(self.readout, tuple | list) or len(self.readout) != 2:
-            raise ValueError(f"noise readout must be a pair (E01, E10) of errors in [0, 0.5); got {self.readout!r}")
+            raise InputError(f"noise readout must be a pair (E01, E10) of errors in [0, 0.5); got {self.readout!r}")
         object.__setattr__(self, "readout", tuple(_real("noise readout", e) for e in self.readout))
         if self.backend is not None and not isinstance(self.backend, str):
-            raise ValueError(f"noise backend must be a fake backend name (str) or None; got {self.backend!r}")
+            raise InputError(f"noise backend must be a fake backend name (str) or None; got {self.backend!r}")
         if self.layout is not None and (
             not isinstance(self.layout, tuple | list)
             or not all(isinstance(q, int | np.integer) and not isinstance(q, bool) for q in self.layout)
         ):
-            raise ValueError(f"noise layout must be 4 distinct physical qubits a-b-c-d (integers); got {self.layout!r}")
+            raise InputError(f"noise layout must be 4 distinct physical qubits a-b-c-d (integers); got {self.layout!r}")
         for name in ("depol", "depol2"):
             v = getattr(self, name)
             if v is not None and not (math.isfinite(v) and 0.0 <= v <= 1.0):
-                raise ValueError(f"noise {name} must be in [0, 1]; got {v!r}")
+                raise InputError(f"noise {name} must be in [0, 1]; got {v!r}")
         if self.t2 is not None and self.t1 is None:
-            raise ValueError("noise t2 needs t1 (device relaxation time)")
+            raise InputError("noise t2 needs t1 (device relaxation time)")
         for name in ("t1", "t2"):
             v = getattr(self, name)
             if v is not None and not (v > 0 and math.isfinite(v)):
-                raise ValueError(f"noise {name} must be a finite time > 0 (ns); got {v!r}")
+                raise InputError(f"noise {name} must be a finite time > 0 (ns); got {v!r}")
         if self.t1 is not None:
             t2 = self.t1 if self.t2 is None else self.t2
             if t2 > 2.0 * self.t1 * (1 + 1e-12):
-                raise ValueError(f"noise t2 must satisfy t2 <= 2*t1 (physical dephasing); got t1={self.t1:g}, "
+                raise InputError(f"noise t2 must satisfy t2 <= 2*t1 (physical dephasing); got t1={self.t1:g}, "
                                  f"t2={t2:g} ns")
             object.__setattr__(self, "t2", float(t2))
         for name in ("gate_time", "gate_time2"):
             v = getattr(self, name)
             if not (v >= 0 and math.isfinite(v)):
-                raise ValueError(f"noise {name} must be a finite time >= 0 (ns); got {v!r}")
+                raise InputError(f"noise {name} must be a finite time >= 0 (ns); got {v!r}")
         if len(self.readout) != 2 or not all(0.0 <= e < 0.5 for e in self.readout):
-            raise ValueError(f"noise readout errors must be in [0, 0.5); got {self.readout!r}")
+            raise InputError(f"noise readout errors must be in [0, 0.5); got {self.readout!r}")
         object.__setattr__(self, "readout", (float(self.readout[0]), float(self.readout[1])))
         if self.kind == "fake" and self.backend is None:
-            raise ValueError("noise kind 'fake' needs a backend name")
+            raise InputError("noise kind 'fake' needs a backend name")
         if self.layout is not None:
             if len(self.layout) != 4 or len(set(self.layout)) != 4 or min(self.layout) < 0:
-                raise ValueError(f"noise layout must be 4 distinct physical qubits a-b-c-d; got {self.layout!r}")
+                raise InputError(f"noise layout must be 4 distinct physical qubits a-b-c-d; got {self.layout!r}")
             object.__setattr__(self, "layout", tuple(int(q) for q in self.layout))
 
     @property
@@ -164,7 +165,7 @@ class NoiseSpec:
     def with_depol(self, p: float) -> NoiseSpec:
         """A copy with ``depol = p`` (``depol2`` follows unless set explicitly); ``none`` becomes parametric."""
         if self.kind == "fake":
-            raise ValueError("with_depol needs a parametric or 'none' noise spec; got a fake backend")
+            raise InputError("with_depol needs a parametric or 'none' noise spec; got a fake backend")
         base = self if self.kind == "parametric" else NoiseSpec(kind="parametric")
         return dataclasses.replace(base, depol=float(p))
 
@@ -209,7 +210,7 @@ def _fmt(x: float | None) -> str:
 def _real(name: str, value: Any) -> float:
     """A real number (int or float, numpy included; not bool or str) as float; ``ValueError`` naming it."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ValueError(f"{name} must be a real number; got {value!r}")
+        raise InputError(f"{name} must be a real number; got {value!r}")
     return float(value)
 
 
@@ -222,7 +223,7 @@ def _number(key: str, text: str, *, time: bool = False) -> float:
         value = math.nan
     if not math.isfinite(value):
         unit = " (ns; or with unit ns, us, ms)" if time else ""
-        raise ValueError(f"noise {key} must be a number{unit}; got {text!r}")
+        raise InputError(f"noise {key} must be a number{unit}; got {text!r}")
     return value
 
 
@@ -248,17 +249,17 @@ def _parse_fake(rest: str) -> NoiseSpec:
     names = _fake_names()
     if name not in names:
         shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
-        raise ValueError(f"unknown fake backend {name!r}; valid: {shown} ({len(names)} in "
+        raise InputError(f"unknown fake backend {name!r}; valid: {shown} ({len(names)} in "
                          "qiskit_ibm_runtime.fake_provider, e.g. fake:FakeManilaV2)")
     layout = None
     if opts:
         key, _, val = opts.partition("=")
         if key.strip() != "layout" or not val:
-            raise ValueError(f"fake backend option must be layout=a-b-c-d; got {opts!r}")
+            raise InputError(f"fake backend option must be layout=a-b-c-d; got {opts!r}")
         try:
             layout = tuple(int(q) for q in val.split("-"))
         except ValueError:
-            raise ValueError(f"noise layout must be 4 distinct physical qubits a-b-c-d; got {val!r}") from None
+            raise InputError(f"noise layout must be 4 distinct physical qubits a-b-c-d; got {val!r}") from None
     return NoiseSpec(kind="fake", backend=name, layout=layout)
 
 
@@ -272,25 +273,25 @@ def parse_noise(spec: str | NoiseSpec) -> NoiseSpec:
     if isinstance(spec, NoiseSpec):
         return spec
     if not isinstance(spec, str):
-        raise ValueError(f"{_SYNTAX}; got {spec!r}")
+        raise InputError(f"{_SYNTAX}; got {spec!r}")
     text = spec.strip()
     if text.lower() in ("none", "ideal", ""):
         return NoiseSpec()
     if text.startswith("fake:"):
         return _parse_fake(text[5:].strip())
     if "=" not in text:
-        raise ValueError(f"{_SYNTAX}; got {spec!r}")
+        raise InputError(f"{_SYNTAX}; got {spec!r}")
     fields: dict[str, Any] = {}
     for item in text.split(","):
         key, sep, val = (s.strip() for s in item.partition("="))
         if not sep or key not in PARAMETRIC_KEYS:
-            raise ValueError(f"unknown noise key {key!r} in {spec!r}; valid keys: {', '.join(PARAMETRIC_KEYS)}")
+            raise InputError(f"unknown noise key {key!r} in {spec!r}; valid keys: {', '.join(PARAMETRIC_KEYS)}")
         if key in fields:
-            raise ValueError(f"noise key {key!r} given twice in {spec!r}")
+            raise InputError(f"noise key {key!r} given twice in {spec!r}")
         if key == "readout":
             errs = [_number(key, v) for v in val.split(":")]
             if len(errs) not in (1, 2):
-                raise ValueError(f"noise readout must be E or E01:E10; got {val!r}")
+                raise InputError(f"noise readout must be E or E01:E10; got {val!r}")
             fields[key] = (errs[0], errs[-1])
         else:
             fields[key] = _number(key, val, time=key.startswith(("t", "gate")))
@@ -304,10 +305,10 @@ def fake_backend(name: str) -> Any:
     from qiskit_ibm_runtime import fake_provider
 
     if name not in _fake_names():
-        raise ValueError(f"unknown fake backend {name!r}; valid: {', '.join(_fake_names()[:10])}, ...")
+        raise InputError(f"unknown fake backend {name!r}; valid: {', '.join(_fake_names()[:10])}, ...")
     backend = getattr(fake_provider, name)()
     if backend.num_qubits < 4:
-        raise ValueError(f"fake backend {name} has {backend.num_qubits} qubits; the dilated circuits need 4")
+        raise InputError(f"fake backend {name} has {backend.num_qubits} qubits; the dilated circuits need 4")
     return backend
 
 
@@ -360,7 +361,7 @@ def transpile_for(circuits: Any, spec: NoiseSpec, *, seed: int = 0) -> Any:
         return transpile(circuits, basis_gates=list(BASIS_GATES), optimization_level=1, seed_transpiler=seed)
     backend = fake_backend(str(spec.backend))
     if spec.layout is not None and max(spec.layout) >= backend.num_qubits:
-        raise ValueError(f"noise layout {spec.layout} exceeds the {backend.num_qubits} qubits of {spec.backend}")
+        raise InputError(f"noise layout {spec.layout} exceeds the {backend.num_qubits} qubits of {spec.backend}")
     return transpile(circuits, backend=backend, initial_layout=list(spec.layout) if spec.layout else None,
                      optimization_level=1, seed_transpiler=seed)
 
@@ -370,7 +371,7 @@ def measured_physical_qubit(circuit: Any) -> int:
     qubits = {circuit.find_bit(q).index for inst in circuit.data if inst.operation.name == "measure"
               for q in inst.qubits}
     if len(qubits) != 1:
-        raise ValueError(f"expected one measured qubit; got {sorted(qubits)}")
+        raise InputError(f"expected one measured qubit; got {sorted(qubits)}")
     return qubits.pop()
 
 
@@ -389,7 +390,7 @@ def calibrate_readout(spec: str | NoiseSpec, qubit: int, *, shots: int, seed: in
     qubit = _positive_int("qubit", qubit, 0)
     n = qubit + 1 if spec.kind != "fake" else fake_backend(str(spec.backend)).num_qubits
     if qubit >= n:
-        raise ValueError(f"qubit must be a physical qubit of {spec.backend} (0..{n - 1}); got {qubit}")
+        raise InputError(f"qubit must be a physical qubit of {spec.backend} (0..{n - 1}); got {qubit}")
     cals = []
     for bit in (0, 1):
         qc = QuantumCircuit(n, 1, name=f"readout_cal_{bit}")
@@ -408,17 +409,17 @@ def calibrate_readout(spec: str | NoiseSpec, qubit: int, *, shots: int, seed: in
 
 def _positive_int(name: str, value: Any, lo: int = 1) -> int:
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) or value < lo:
-        raise ValueError(f"{name} must be an integer >= {lo}; got {value!r}")
+        raise InputError(f"{name} must be an integer >= {lo}; got {value!r}")
     return int(value)
 
 
 def _assignment(A: npt.ArrayLike) -> npt.NDArray[np.float64]:
     a = np.asarray(A, dtype=float)
     if a.shape[-2:] != (2, 2) or not np.all(np.isfinite(a)) or np.any(a < 0) or np.any(a > 1):
-        raise ValueError(f"assignment matrix A must have shape (..., 2, 2) with entries in [0, 1]; got {a.shape}")
+        raise InputError(f"assignment matrix A must have shape (..., 2, 2) with entries in [0, 1]; got {a.shape}")
     s = a[..., 0, 0] + a[..., 1, 1] - 1.0
     if not np.all(s > 0.05):
-        raise ValueError(f"readout assignment matrix is too close to singular (A00 + A11 - 1 = {np.min(s):.3g}; "
+        raise InputError(f"readout assignment matrix is too close to singular (A00 + A11 - 1 = {np.min(s):.3g}; "
                          "need > 0.05)")
     return a
 
@@ -479,7 +480,7 @@ def mitigate_counts(counts: npt.ArrayLike, A: npt.ArrayLike, cal_shots: int) -> 
     r_full, cov = mitigate_estimate(counts, A, cal_shots)
     c = np.asarray(counts, dtype=float)
     if c.shape != (3, 2):
-        raise ValueError(f"counts must have shape (3, 2); got {c.shape}")
+        raise InputError(f"counts must have shape (3, 2); got {c.shape}")
     n = c.sum(axis=-1)
     r = np.clip(r_full, -1.0, 1.0)
     var = np.maximum(np.diag(cov), 1.0 / (n * n))
@@ -567,19 +568,19 @@ def max_gate_error(
 
     base = parse_noise(noise)
     if base.kind == "fake":
-        raise ValueError("max_gate_error scans a parametric depolarizing error; noise must be 'none' or "
+        raise InputError("max_gate_error scans a parametric depolarizing error; noise must be 'none' or "
                          "a parametric spec, not a fake backend")
     lo, hi = (float(x) for x in bracket)
     if not 0 < lo < hi <= 1:
-        raise ValueError(f"bracket must satisfy 0 < p_lo < p_hi <= 1; got {bracket!r}")
+        raise InputError(f"bracket must satisfy 0 < p_lo < p_hi <= 1; got {bracket!r}")
     if isinstance(shots, bool | np.bool_) or not isinstance(shots, int | np.integer) or shots < 0:
-        raise ValueError(f"shots must be an integer >= 0 (0 = exact density matrix); got {shots!r}")
+        raise InputError(f"shots must be an integer >= 0 (0 = exact density matrix); got {shots!r}")
     shots = int(shots)
     if not rtol > 0:
-        raise ValueError(f"rtol must be > 0; got {rtol!r}")
+        raise InputError(f"rtol must be > 0; got {rtol!r}")
     max_evaluations = _positive_int("max_evaluations", max_evaluations, 2)
     if not isinstance(mitigate, bool | np.bool_):
-        raise ValueError(f"mitigate must be a bool; got {mitigate!r}")
+        raise InputError(f"mitigate must be a bool; got {mitigate!r}")
     if seed is not None:
         seed = _positive_int("seed", seed, 0)
     elif shots > 0:

@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import model
+from ._checks import InputError
 from .model import FloatArray, bath_polarization
 
 __all__ = [
@@ -86,7 +87,7 @@ def _validate(**kwargs: npt.ArrayLike) -> list[FloatArray]:
         return [np.array(a, dtype=float) for a in np.broadcast_arrays(*arrays)]
     except ValueError as exc:
         names = ", ".join(k.removesuffix("_high") for k in kwargs)
-        raise ValueError(f"{names} must broadcast to a common shape: {exc}") from None
+        raise InputError(f"{names} must broadcast to a common shape: {exc}") from None
 
 
 def _coth_minus_one(T1: FloatArray) -> FloatArray:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import measures
+from ._checks import InputError
 from .exact import steady_state
 from .model import ComplexArray, Params
 
@@ -36,9 +37,9 @@ class SteadyReport:
     def __post_init__(self) -> None:
         rho = np.asarray(self.rho, dtype=complex)
         if rho.shape != (4, 4):
-            raise ValueError(f"rho must be 4x4; got shape {rho.shape}")
+            raise InputError(f"rho must be 4x4; got shape {rho.shape}")
         if not np.allclose(rho, rho.conj().T, atol=1e-10) or abs(np.trace(rho) - 1) > 1e-10:
-            raise ValueError("rho must be Hermitian with unit trace")
+            raise InputError("rho must be Hermitian with unit trace")
         object.__setattr__(self, "rho", rho)
 
     @property

@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import circuits, exact, measures
+from ._checks import InputError
 from .circuits import validate_dt, validate_order, validate_realization, validate_steps
 from .model import ComplexArray, FloatArray, Params
 
@@ -85,7 +86,7 @@ def second_eigenvalue(S: npt.ArrayLike) -> float:
 
 def _validate_tol(tol: Any) -> float:
     if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not (_MIN_TOL <= tol < 1):
-        raise ValueError(f"tol must be a number in [{_MIN_TOL:g}, 1); got {tol!r}")
+        raise InputError(f"tol must be a number in [{_MIN_TOL:g}, 1); got {tol!r}")
     return float(tol)
 
 
@@ -122,7 +123,7 @@ def auto_steps(S: npt.ArrayLike, rho0: npt.ArrayLike, tol: float = DEFAULT_TOL) 
     while dist(hi) > tol:
         lo, hi = hi, math.ceil(1.25 * hi) + 1
         if hi > limit:
-            raise ValueError(f"steps: no N <= {limit} reaches tol = {tol:g} (rounding or a tiny spectral "
+            raise InputError(f"steps: no N <= {limit} reaches tol = {tol:g} (rounding or a tiny spectral "
                              "gap); use a larger tol or dt")
     while hi - lo > 1:
         mid = (lo + hi) // 2
@@ -182,7 +183,7 @@ class SimulationResult:
     def __post_init__(self) -> None:
         for name in ("rho", "rho_fixed", "rho_exact"):
             if np.shape(getattr(self, name)) != (4, 4):
-                raise ValueError(f"{name} must be a 4x4 matrix")
+                raise InputError(f"{name} must be a 4x4 matrix")
 
     @property
     def rho1(self) -> ComplexArray:
@@ -272,7 +273,7 @@ def simulate(
 
 def _check_route(route: Any) -> str:
     if route not in ROUTES:
-        raise ValueError(f"route must be one of {', '.join(ROUTES)}; got {route!r}")
+        raise InputError(f"route must be one of {', '.join(ROUTES)}; got {route!r}")
     return str(route)
 
 
@@ -314,7 +315,7 @@ def simulate_many(
         _validate_tol(tol)
     points = list(points)
     if not points or not all(isinstance(p, Params) for p in points):
-        raise ValueError("points must be a non-empty sequence of Params")
+        raise InputError("points must be a non-empty sequence of Params")
     rho0s = [
         np.kron(p.tau1(), p.tau2()) if initial_state is None else circuits._as_density_matrix(initial_state)
         for p in points

@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from ._checks import InputError
 from .records import json_safe
 
 __all__ = [
@@ -134,10 +135,10 @@ def _axis_values(name: str, spec: Any) -> list[Any]:
     if name == "noise":
         vals = spec if isinstance(spec, list) else [spec]
         if not vals or not all(isinstance(v, str) for v in vals):
-            raise ValueError(f"{where} must be a string or a list of strings (noise specs)")
+            raise InputError(f"{where} must be a string or a list of strings (noise specs)")
         return vals
     if isinstance(spec, bool):
-        raise ValueError(f"{where} must be a number, a list of numbers, or a range table; got {spec!r}")
+        raise InputError(f"{where} must be a number, a list of numbers, or a range table; got {spec!r}")
     if isinstance(spec, int | float):
         vals = [spec]
     elif isinstance(spec, list):
@@ -152,47 +153,47 @@ def _axis_values(name: str, spec: Any) -> list[Any]:
             _check_range(where, a, b, n, positive=True)
             vals = np.geomspace(a, b, n).tolist()
         else:
-            raise ValueError(
+            raise InputError(
                 f"{where}: a range table must be {{start, stop, num}} or {{geomspace = [a, b, n]}}; "
                 f"got keys {sorted(spec)}"
             )
     else:
-        raise ValueError(f"{where} must be a number, a list of numbers, or a range table; got {spec!r}")
+        raise InputError(f"{where} must be a number, a list of numbers, or a range table; got {spec!r}")
     if not vals:
-        raise ValueError(f"{where} must not be empty")
+        raise InputError(f"{where} must not be empty")
     for v in vals:  # physical ranges are checked per point by validate_params
         if isinstance(v, bool) or not isinstance(v, int | float):
-            raise ValueError(f"{where} values must be numbers; got {v!r}")
+            raise InputError(f"{where} values must be numbers; got {v!r}")
     if name == "shots":
         if any(not float(v).is_integer() or v < 0 for v in vals):
-            raise ValueError(f"{where} values must be integers >= 0 (0 = no tomography shots)")
+            raise InputError(f"{where} values must be integers >= 0 (0 = no tomography shots)")
         return [int(v) for v in vals]
     if name == "dt" and any(not (0 < v < math.inf) for v in vals):
-        raise ValueError(f"{where} values must be finite numbers in (0, +inf)")
+        raise InputError(f"{where} values must be finite numbers in (0, +inf)")
     return [float(v) for v in vals]
 
 
 def _check_range(where: str, a: Any, b: Any, n: Any, *, positive: bool) -> None:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{where}: the number of points must be an integer >= 1; got {n!r}")
+        raise InputError(f"{where}: the number of points must be an integer >= 1; got {n!r}")
     for v in (a, b):
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-            raise ValueError(f"{where}: range ends must be finite numbers; got {v!r}")
+            raise InputError(f"{where}: range ends must be finite numbers; got {v!r}")
         if positive and v <= 0:
-            raise ValueError(f"{where}: geomspace ends must be > 0; got {v!r}")
+            raise InputError(f"{where}: geomspace ends must be > 0; got {v!r}")
 
 
 def _check_run_options(run: dict[str, Any]) -> None:
     if "order" in run and run["order"] not in (1, 2):
-        raise ValueError(f"run.order must be 1 or 2; got {run['order']!r}")
+        raise InputError(f"run.order must be 1 or 2; got {run['order']!r}")
     if "realization" in run and run["realization"] not in ("kraus", "dilated"):
-        raise ValueError(f"run.realization must be 'kraus' or 'dilated'; got {run['realization']!r}")
+        raise InputError(f"run.realization must be 'kraus' or 'dilated'; got {run['realization']!r}")
     level = run.get("level", 0.95)
     if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
-        raise ValueError(f"run.level must be a number in (0, 1); got {level!r}")
+        raise InputError(f"run.level must be a number in (0, 1); got {level!r}")
     n = run.get("n_resamples", 1000)
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"run.n_resamples must be an integer >= 1; got {n!r}")
+        raise InputError(f"run.n_resamples must be an integer >= 1; got {n!r}")
 
 
 def _check_shots_and_noise(cfg: SweepConfig) -> None:
@@ -205,61 +206,61 @@ def _check_shots_and_noise(cfg: SweepConfig) -> None:
             try:
                 parse_noise(spec)
             except ValueError as exc:
-                raise ValueError(f"grid.noise: {exc}") from None
+                raise InputError(f"grid.noise: {exc}") from None
         if cfg.options.get("realization", "dilated") != "dilated":
-            raise ValueError("run.realization must be 'dilated' when grid.noise has a noise model "
+            raise InputError("run.realization must be 'dilated' when grid.noise has a noise model "
                              "(noise attaches to the hardware-native gate-level circuit)")
     if "tomography" in cfg.outputs and any(n < 1 for n in cfg.axes.get("shots", [0])):
-        raise ValueError("outputs.compute has 'tomography', which needs grid.shots >= 1")
+        raise InputError("outputs.compute has 'tomography', which needs grid.shots >= 1")
 
 
 def parse_config(data: dict[str, Any]) -> SweepConfig:
     """Validate a parsed TOML document; errors name the offending key and the allowed values."""
     unknown = set(data) - _SECTIONS
     if unknown:
-        raise ValueError(f"unknown section(s) {sorted(unknown)}; allowed: {sorted(_SECTIONS)}")
+        raise InputError(f"unknown section(s) {sorted(unknown)}; allowed: {sorted(_SECTIONS)}")
     grid = data.get("grid")
     if not isinstance(grid, dict):
-        raise ValueError("missing [grid] table (keys: " + ", ".join(AXES) + ")")
+        raise InputError("missing [grid] table (keys: " + ", ".join(AXES) + ")")
     bad = set(grid) - set(AXES)
     if bad:
-        raise ValueError(f"unknown key(s) grid.{sorted(bad)}; allowed: {', '.join(AXES)}")
+        raise InputError(f"unknown key(s) grid.{sorted(bad)}; allowed: {', '.join(AXES)}")
     missing = [a for a in _REQUIRED if a not in grid]
     if missing:
-        raise ValueError(f"missing key(s) {['grid.' + m for m in missing]} (required: {', '.join(_REQUIRED)})")
+        raise InputError(f"missing key(s) {['grid.' + m for m in missing]} (required: {', '.join(_REQUIRED)})")
     axes: dict[str, list[Any]] = {}
     ties: dict[str, str] = {}
     for a in AXES:
         spec = grid.get(a, _DEFAULTS.get(a))
         if isinstance(spec, str) and a != "noise":
             if spec not in _REQUIRED or spec == a:
-                raise ValueError(f"grid.{a} = {spec!r}: a tie must name another of {', '.join(_REQUIRED)}")
+                raise InputError(f"grid.{a} = {spec!r}: a tie must name another of {', '.join(_REQUIRED)}")
             ties[a] = spec
             continue
         axes[a] = _axis_values(a, spec)
     for a, src in ties.items():
         if src in ties:
-            raise ValueError(f"grid.{a} ties to grid.{src}, which is itself tied; tie to a free axis")
+            raise InputError(f"grid.{a} ties to grid.{src}, which is itself tied; tie to a free axis")
     outputs = data.get("outputs", {})
     if not isinstance(outputs, dict) or set(outputs) - {"compute"}:
-        raise ValueError("[outputs] allows one key: compute = [...] with values " + ", ".join(_all_kinds()))
+        raise InputError("[outputs] allows one key: compute = [...] with values " + ", ".join(_all_kinds()))
     compute = outputs.get("compute", ["exact"])
     if isinstance(compute, str):
         compute = [compute]
     if not compute or any(k not in _all_kinds() for k in compute):
-        raise ValueError(f"outputs.compute = {compute!r}; allowed values: {', '.join(_all_kinds())}")
+        raise InputError(f"outputs.compute = {compute!r}; allowed values: {', '.join(_all_kinds())}")
     run = data.get("run", {})
     bad = set(run) - _RUN_KEYS
     if bad:
-        raise ValueError(f"unknown key(s) run.{sorted(bad)}; allowed: {', '.join(sorted(_RUN_KEYS))}")
+        raise InputError(f"unknown key(s) run.{sorted(bad)}; allowed: {', '.join(sorted(_RUN_KEYS))}")
     _check_run_options(run)
     seed = run.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"run.seed must be an integer >= 0; got {seed!r}")
+        raise InputError(f"run.seed must be an integer >= 0; got {seed!r}")
     heavy = any(k in ("circuit", "tomography") for k in compute)
     chunk = run.get("chunk", 1 if heavy else 256)
     if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
-        raise ValueError(f"run.chunk must be an integer >= 1; got {chunk!r}")
+        raise InputError(f"run.chunk must be an integer >= 1; got {chunk!r}")
     options = {k: v for k, v in run.items() if k not in ("seed", "chunk")}
     cfg = SweepConfig(axes=axes, ties=ties, outputs=tuple(compute), seed=seed, chunk=chunk, options=options)
     # Validate every point's physics parameters up front (clear error before any work).
@@ -274,7 +275,7 @@ def parse_config(data: dict[str, Any]) -> SweepConfig:
     _check_unique(arrays[0], arrays[1], arrays[2])
     _check_shots_and_noise(cfg)
     if "perturbative" in cfg.outputs and np.any(arrays[1] == 0):
-        raise ValueError("outputs.compute has 'perturbative', which needs grid.p1 > 0 (its O(g^2) term ~ 1/p1)")
+        raise InputError("outputs.compute has 'perturbative', which needs grid.p1 > 0 (its O(g^2) term ~ 1/p1)")
     return cfg
 
 
@@ -286,11 +287,11 @@ def load_config(path: str | Path) -> SweepConfig:
     """Read and validate a sweep TOML file."""
     p = Path(path)
     if not p.is_file():
-        raise ValueError(f"config file not found: {p}")
+        raise InputError(f"config file not found: {p}")
     try:
         data = tomllib.loads(p.read_text())
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{p}: invalid TOML: {exc}") from None
+        raise InputError(f"{p}: invalid TOML: {exc}") from None
     return parse_config(data)
 
 
@@ -325,7 +326,7 @@ def _resolve_kind(kind: str) -> Callable[[list[dict[str, Any]], list[int], dict[
         from . import emulation  # lazy: Aer and the circuit layer load only when asked for
 
         return emulation.circuit_records if kind == "circuit" else emulation.tomography_records
-    raise ValueError(f"output kind {kind!r} is not available; allowed: {', '.join(_all_kinds())}")
+    raise InputError(f"output kind {kind!r} is not available; allowed: {', '.join(_all_kinds())}")
 
 
 def read_results(out_dir: str | Path) -> list[dict[str, Any]]:
@@ -392,9 +393,9 @@ def run_sweep(
         All records, sorted by point index.
     """
     if executor not in ("local", "dask"):
-        raise ValueError(f"executor must be 'local' or 'dask'; got {executor!r}")
+        raise InputError(f"executor must be 'local' or 'dask'; got {executor!r}")
     if scheduler is not None and executor != "dask":
-        raise ValueError("scheduler is only used with executor='dask'")
+        raise InputError("scheduler is only used with executor='dask'")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     meta_path = out / "sweep.json"
@@ -402,11 +403,11 @@ def run_sweep(
     meta = {"fingerprint": config.fingerprint(), "points": len(config), "outputs": list(config.outputs)}
     done = {r["index"] for r in read_results(out)}
     if done and not resume:
-        raise ValueError(f"{results_path} already has {len(done)} results; use --resume or a new --out")
+        raise InputError(f"{results_path} already has {len(done)} results; use --resume or a new --out")
     if resume and meta_path.exists():
         old = json.loads(meta_path.read_text())
         if old.get("fingerprint") != meta["fingerprint"]:
-            raise ValueError(f"{out} holds a different sweep (config changed); use a new --out")
+            raise InputError(f"{out} holds a different sweep (config changed); use a new --out")
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     _drop_torn_tail(results_path)
     # Chunks are fixed blocks of consecutive indices, so a point is always computed in the same
@@ -448,7 +449,7 @@ def _execute(
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
-        raise ValueError("executor 'dask' needs the dask extra: pip install 'qc-reset[dask]'") from None
+        raise InputError("executor 'dask' needs the dask extra: pip install 'qc-reset[dask]'") from None
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,

@@ -46,6 +46,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import ndtri
 
+from ._checks import InputError
 from .measures import l1_coherence, l1_norm
 from .model import FloatArray
 
@@ -89,27 +90,27 @@ def _counts(counts: npt.ArrayLike) -> FloatArray:
     """Validate a counts array (..., 3, 2) and return it as float (integral values)."""
     arr = np.asarray(counts)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
-        raise ValueError(f"counts must be an array of non-negative integers; got dtype {arr.dtype}")
+        raise InputError(f"counts must be an array of non-negative integers; got dtype {arr.dtype}")
     if arr.ndim < 2 or arr.shape[-2:] != (3, 2):
-        raise ValueError(f"counts must have shape (..., 3, 2) (bases X, Y, Z; outcomes 0, 1); got {arr.shape}")
+        raise InputError(f"counts must have shape (..., 3, 2) (bases X, Y, Z; outcomes 0, 1); got {arr.shape}")
     c = arr.astype(float)
     if not np.all(np.isfinite(c)) or np.any(c < 0) or np.any(c != np.round(c)):
-        raise ValueError("counts must be non-negative integers (finite, >= 0, integral)")
+        raise InputError("counts must be non-negative integers (finite, >= 0, integral)")
     if np.any(c.sum(axis=-1) <= 0):
-        raise ValueError("counts must have a positive total (>= 1 shot) in every basis")
+        raise InputError("counts must have a positive total (>= 1 shot) in every basis")
     return c
 
 
 def _level(level: float) -> float:
     lv = float(level)
     if not 0.0 < lv < 1.0:
-        raise ValueError(f"level must lie in the open interval (0, 1); got {level!r}")
+        raise InputError(f"level must lie in the open interval (0, 1); got {level!r}")
     return lv
 
 
 def _n_resamples(n_resamples: int) -> int:
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, int | np.integer) or n_resamples < 1:
-        raise ValueError(f"n_resamples must be an integer >= 1; got {n_resamples!r}")
+        raise InputError(f"n_resamples must be an integer >= 1; got {n_resamples!r}")
     return int(n_resamples)
 
 
@@ -117,7 +118,7 @@ def _estimator(name: str) -> Callable[[npt.ArrayLike], FloatArray]:
     try:
         return _builtin_estimators[name]
     except (KeyError, TypeError):
-        raise ValueError(f"estimator must be one of {sorted(_builtin_estimators)}; got {name!r}") from None
+        raise InputError(f"estimator must be one of {sorted(_builtin_estimators)}; got {name!r}") from None
 
 
 # ----------------------------------------------------------------------------- estimators
@@ -232,12 +233,12 @@ def sample_counts(bloch: npt.ArrayLike, shots: int | npt.ArrayLike, seed: SeedLi
     """
     r = np.asarray(bloch, dtype=float)
     if r.shape[-1:] != (3,) or not np.all(np.isfinite(r)):
-        raise ValueError(f"bloch must be finite with shape (..., 3); got shape {r.shape}")
+        raise InputError(f"bloch must be finite with shape (..., 3); got shape {r.shape}")
     if np.any(np.linalg.norm(r, axis=-1) > 1.0 + 1e-12):
-        raise ValueError("bloch must lie in the unit ball (|r| <= 1)")
+        raise InputError("bloch must lie in the unit ball (|r| <= 1)")
     s = np.asarray(shots)
     if not np.issubdtype(s.dtype, np.integer) or np.any(s < 1):
-        raise ValueError(f"shots must be integers >= 1; got {shots!r}")
+        raise InputError(f"shots must be integers >= 1; got {shots!r}")
     n = np.broadcast_to(s, np.broadcast_shapes(r.shape, s.shape))
     p0 = np.broadcast_to(np.clip(0.5 * (1.0 + r), 0.0, 1.0), n.shape)
     n0 = np.random.default_rng(seed).binomial(n, p0)
@@ -321,7 +322,7 @@ def witness_interval(
     c = _counts(counts)
     alpha = 1.0 - _level(level)
     if method not in ("union", "bootstrap"):
-        raise ValueError(f"method must be one of ['bootstrap', 'union']; got {method!r}")
+        raise InputError(f"method must be one of ['bootstrap', 'union']; got {method!r}")
     rbar = linear_inversion(c)
     value = l1_norm(_estimator(estimator)(c)) - 1.0
     if method == "union":
@@ -348,7 +349,7 @@ class Estimate:
     def __post_init__(self) -> None:
         lo, hi = (float(x) for x in self.ci)
         if not lo <= hi:
-            raise ValueError(f"ci must satisfy lo <= hi; got {self.ci!r}")
+            raise InputError(f"ci must satisfy lo <= hi; got {self.ci!r}")
         object.__setattr__(self, "value", float(self.value))
         object.__setattr__(self, "ci", (lo, hi))
 
@@ -375,7 +376,7 @@ class MagicVerdict(Estimate):
         super().__post_init__()
         expected = str(classify(self.ci[0], self.ci[1]))
         if self.verdict != expected:
-            raise ValueError(f"verdict {self.verdict!r} contradicts ci {self.ci} (expected {expected!r})")
+            raise InputError(f"verdict {self.verdict!r} contradicts ci {self.ci} (expected {expected!r})")
         object.__setattr__(self, "level", _level(self.level))
 
     def to_dict(self) -> dict[str, Any]:
@@ -399,7 +400,7 @@ def magic_verdict(
     ``seed`` are used by ``method="bootstrap"`` only.
     """
     if np.shape(counts) != (3, 2):
-        raise ValueError(f"counts must have shape (3, 2) for one state; got {np.shape(counts)} (use witness_interval)")
+        raise InputError(f"counts must have shape (3, 2) for one state; got {np.shape(counts)} (use witness_interval)")
     value, lo, hi = witness_interval(
         counts, level, method=method, estimator=estimator, n_resamples=n_resamples, seed=seed
     )
@@ -436,20 +437,20 @@ class TomographyResult:
         if self.covariance is not None:
             cov = _covariance(self.covariance)
             if cov.shape != (3, 3):
-                raise ValueError(f"covariance must have shape (3, 3); got {cov.shape}")
+                raise InputError(f"covariance must have shape (3, 3); got {cov.shape}")
             cov.setflags(write=False)
             object.__setattr__(self, "covariance", cov)
         for name in ("bloch", "stderr"):
             arr = np.array(getattr(self, name), dtype=float)
             if arr.shape != (3,) or not np.all(np.isfinite(arr)):
-                raise ValueError(f"{name} must be 3 finite numbers; got {arr!r}")
+                raise InputError(f"{name} must be 3 finite numbers; got {arr!r}")
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
         if np.any(self.stderr < 0):
-            raise ValueError("stderr must be >= 0")
+            raise InputError("stderr must be >= 0")
         object.__setattr__(self, "level", _level(self.level))
         if self.magic_witness.level != self.level:
-            raise ValueError(f"level {self.level} differs from magic_witness.level {self.magic_witness.level}")
+            raise InputError(f"level {self.level} differs from magic_witness.level {self.magic_witness.level}")
         _estimator(self.estimator)
 
     def to_dict(self) -> dict[str, Any]:
@@ -502,7 +503,7 @@ def analyze(
     The witness interval and verdict come from :func:`magic_verdict` with ``witness_method``.
     """
     if np.shape(counts) != (3, 2):
-        raise ValueError(f"counts must have shape (3, 2) for one state; got {np.shape(counts)}")
+        raise InputError(f"counts must have shape (3, 2) for one state; got {np.shape(counts)}")
     c = _counts(counts)
     fit = _estimator(estimator)
     lv = _level(level)
@@ -532,24 +533,24 @@ def _covariance(cov: npt.ArrayLike) -> FloatArray:
     """Validate a covariance (..., 3, 3): finite, symmetric, positive semidefinite (to rounding)."""
     C = np.array(cov, dtype=float)
     if C.shape[-2:] != (3, 3) or not np.all(np.isfinite(C)):
-        raise ValueError(f"covariance must be finite with shape (..., 3, 3); got shape {C.shape}")
+        raise InputError(f"covariance must be finite with shape (..., 3, 3); got shape {C.shape}")
     scale = float(np.max(np.abs(C))) if C.size else 0.0
     if not np.allclose(C, np.swapaxes(C, -1, -2), rtol=0.0, atol=1e-12 * max(scale, 1e-300)):
-        raise ValueError("covariance must be symmetric")
+        raise InputError("covariance must be symmetric")
     if scale > 0 and np.min(np.linalg.eigvalsh(C)) < -1e-10 * scale:
-        raise ValueError("covariance must be positive semidefinite")
+        raise InputError("covariance must be positive semidefinite")
     return C
 
 
 def _estimate(bloch: npt.ArrayLike, cov: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     r = np.asarray(bloch, dtype=float)
     if r.shape[-1:] != (3,) or not np.all(np.isfinite(r)):
-        raise ValueError(f"bloch must be finite with shape (..., 3); got shape {r.shape}")
+        raise InputError(f"bloch must be finite with shape (..., 3); got shape {r.shape}")
     C = _covariance(cov)
     try:
         np.broadcast_shapes(r.shape[:-1], C.shape[:-2])
     except ValueError:
-        raise ValueError(f"bloch {r.shape} and covariance {C.shape} have incompatible batch shapes") from None
+        raise InputError(f"bloch {r.shape} and covariance {C.shape} have incompatible batch shapes") from None
     return r, C
 
 
@@ -601,7 +602,7 @@ def gaussian_witness_interval(
     r, C = _estimate(bloch, cov)
     alpha = 1.0 - _level(level)
     if method not in ("union", "bootstrap"):
-        raise ValueError(f"method must be one of ['bootstrap', 'union']; got {method!r}")
+        raise InputError(f"method must be one of ['bootstrap', 'union']; got {method!r}")
     value = l1_norm(r) - 1.0
     if method == "union":
         q = ndtri(1.0 - alpha / 8.0) * facet_standard_errors(C).max(axis=-1)
@@ -634,7 +635,7 @@ def analyze_estimate(
     """
     r, C = _estimate(bloch, cov)
     if r.shape != (3,) or C.shape != (3, 3):
-        raise ValueError(f"bloch must have shape (3,) and covariance (3, 3) for one state; got {r.shape}, {C.shape}")
+        raise InputError(f"bloch must have shape (3,) and covariance (3, 3) for one state; got {r.shape}, {C.shape}")
     lv = _level(level)
     rng = np.random.default_rng(seed)
     draws = _gaussian_draws(r, C, _n_resamples(n_resamples), rng)

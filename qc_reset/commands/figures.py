@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from .._checks import InputError
+
 __all__ = ["register", "run"]
 
 
@@ -29,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         only = [x.strip() for x in args.only.split(",") if x.strip()]
         bad = [x for x in only if x not in FIGURES]
         if bad or not only:
-            raise ValueError(f"--only: unknown figure(s) {bad or args.only!r}; allowed: {','.join(FIGURES)}")
+            raise InputError(f"--only: unknown figure(s) {bad or args.only!r}; allowed: {','.join(FIGURES)}")
     files = make_figures(args.out, only, circuit=not args.no_circuit)
     print(f"{len(files)} files written to {args.out}")
     return 0

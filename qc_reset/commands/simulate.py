@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import InputError
 from ._common import add_json_option, add_param_options, print_table
 
 __all__ = ["register", "run", "parse_steps"]
@@ -65,33 +66,33 @@ def parse_steps(text: str) -> int | str:
     try:
         n = int(text)
     except ValueError:
-        raise ValueError(f"steps must be an integer >= 1 or 'auto'; got {text!r}") from None
+        raise InputError(f"steps must be an integer >= 1 or 'auto'; got {text!r}") from None
     if n < 1:
-        raise ValueError(f"steps must be an integer >= 1 or 'auto'; got {text!r}")
+        raise InputError(f"steps must be an integer >= 1 or 'auto'; got {text!r}")
     return n
 
 
 def _validate(args: argparse.Namespace, spec: Any) -> None:
     """Reject options that would be silently ignored (exit 2 with one ``error:`` line)."""
     if args.shots < 0:
-        raise ValueError(f"shots must be an integer >= 0; got {args.shots}")
+        raise InputError(f"shots must be an integer >= 0; got {args.shots}")
     if args.seed is not None and args.seed < 0:
-        raise ValueError(f"seed must be an integer >= 0; got {args.seed}")
+        raise InputError(f"seed must be an integer >= 0; got {args.seed}")
     if args.shots == 0:
         for opt, value in (("--level", args.level), ("--resamples", args.resamples)):
             if value is not None:
-                raise ValueError(f"{opt} applies to shot-based tomography only: it needs --shots >= 1")
+                raise InputError(f"{opt} applies to shot-based tomography only: it needs --shots >= 1")
         if args.mitigate:
-            raise ValueError("--mitigate needs --shots >= 1 (readout mitigation of measured counts)")
+            raise InputError("--mitigate needs --shots >= 1 (readout mitigation of measured counts)")
         if args.seed is not None and spec.kind == "none":
-            raise ValueError("--seed is unused without --shots or --noise (the ideal density-matrix run is "
+            raise InputError("--seed is unused without --shots or --noise (the ideal density-matrix run is "
                              "deterministic)")
     if args.mitigate and spec.kind == "none":
-        raise ValueError("--mitigate needs a --noise model (with --noise none there is no readout error)")
+        raise InputError("--mitigate needs a --noise model (with --noise none there is no readout error)")
     ideal_shots = args.shots > 0 and spec.kind == "none"
     route = args.route or ("power" if ideal_shots else "gates")
     if args.realization is not None and spec.kind == "none" and route != "gates":
-        raise ValueError(f"--realization applies to --route gates only; route {route} runs the exact step channel "
+        raise InputError(f"--realization applies to --route gates only; route {route} runs the exact step channel "
                          "(add --route gates)")
 
 
@@ -145,7 +146,7 @@ def _noisy_state(args: argparse.Namespace, params: Any, spec: Any, steps: int | 
 
 def _check_noisy(args: argparse.Namespace, spec: Any) -> None:
     if spec.kind != "none" and (args.route not in (None, "gates") or args.realization not in (None, "dilated")):
-        raise ValueError("with --noise the circuit is the gate-level dilated one: --route must be gates and "
+        raise InputError("with --noise the circuit is the gate-level dilated one: --route must be gates and "
                          "--realization dilated")
 
 
@@ -154,7 +155,7 @@ def _tomography(args: argparse.Namespace, params: Any, spec: Any, steps: int | s
 
     _check_noisy(args, spec)
     if args.route == "superop":
-        raise ValueError("route must be one of gates, power with --shots; got 'superop'")
+        raise InputError("route must be one of gates, power with --shots; got 'superop'")
     run = run_tomography(params, shots=args.shots, seed=args.seed, noise=spec, dt=args.dt, order=args.order,
                          realization=args.realization or "dilated", steps=steps, level=_level(args),
                          n_resamples=1000 if args.resamples is None else args.resamples, mitigate=args.mitigate,

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from .._checks import InputError
+
 __all__ = ["register", "run"]
 
 
@@ -30,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from ..sweep import load_config, run_sweep
 
     if args.workers < 1:
-        raise ValueError(f"--workers must be >= 1; got {args.workers}")
+        raise InputError(f"--workers must be >= 1; got {args.workers}")
     cfg = load_config(args.config)
     try:
         records = run_sweep(cfg, args.out, resume=args.resume, executor=args.executor,
