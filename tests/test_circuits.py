@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import assert_cptp_superop, assert_density_matrix
 from qiskit import QuantumCircuit, qasm3, transpile
 from qiskit.quantum_info import DensityMatrix, Kraus, Operator, SuperOp, partial_trace, random_unitary
 
@@ -16,6 +15,8 @@ from qc_reset import circuits as C
 from qc_reset import model
 from qc_reset.model import Params
 from qc_reset.simulate import default_backend, system_channel
+
+from .helpers import assert_cptp_superop, assert_density_matrix
 
 #: One-step channel of a circuit vs the exact Trotter step. Both are products of ~20 exact 16x16
 #: double-precision factors, so agreement is ~1e-14; the issue asks for 1e-10.

@@ -12,11 +12,12 @@ import math
 import numpy as np
 import pytest
 import scipy.linalg
-from conftest import EXACT_TOL, assert_density_matrix
 
 from qc_reset import exact, measures, model
 from qc_reset.exact import SteadyStateError
 from qc_reset.model import Params
+
+from .helpers import EXACT_TOL, assert_density_matrix
 
 #: Smallest singular value of the 15x15 Pauli block, relative to its natural scale
 #: min(1, nonzero rates, g^2); observed >= 0.07 on 10^4 points, so 1e-3 leaves margin.

@@ -7,9 +7,10 @@ import math
 
 import numpy as np
 import pytest
-from conftest import EXACT_TOL
 
 from qc_reset import measures
+
+from .helpers import EXACT_TOL
 
 #: Projection by exhaustive search over faces, edges and vertices: exact up to rounding.
 PROJECTION_TOL = 1e-12

@@ -13,10 +13,11 @@ import warnings
 import numpy as np
 import pytest
 import scipy.linalg
-from conftest import EXACT_TOL, assert_cptp_superop, assert_density_matrix
 
 from qc_reset import exact, model
 from qc_reset.model import Params
+
+from .helpers import EXACT_TOL, assert_cptp_superop, assert_density_matrix
 
 #: A nonzero commutator of channels must be far above rounding (entries are O(q * g dt)).
 NONCOMMUTING_MIN = 1e-3

@@ -1,4 +1,4 @@
-"""Shared physics assertions and named tolerances for the test suite."""
+"""Physics assertions and named tolerances shared by the test modules (``from .helpers import ...``)."""
 
 from __future__ import annotations
 
