@@ -539,6 +539,8 @@ def export_qasm(out: str | Path) -> list[Path]:
 
     from qiskit import qasm3
 
+    from .io import atomic_write_text  # a killed export never leaves a truncated file
+
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     circs, meta = reference_circuits()
@@ -555,9 +557,9 @@ def export_qasm(out: str | Path) -> list[Path]:
             "qubit 2 = q[0],\n// ancillas q[2], q[3]. See reference.json for the expected final state.\n"
         ).format(**meta["params"], dt=meta["dt"], order=meta["order"])
         path = folder / f"{name}.qasm"
-        path.write_text(header + qasm3.dumps(qc) + "\n")
+        atomic_write_text(path, header + qasm3.dumps(qc) + "\n")
         paths.append(path)
     path = folder / "reference.json"
-    path.write_text(json.dumps(meta, indent=1) + "\n")
+    atomic_write_text(path, json.dumps(meta, indent=1) + "\n")
     paths.append(path)
     return paths

@@ -25,6 +25,7 @@ from . import measures, perturbative
 from ._checks import InputError
 from .critical import critical_temperature, magic_map
 from .exact import steady_bloch, transient
+from .io import atomic_path, atomic_write_text
 from .model import Params
 
 __all__ = ["FIGURE_PARAMS", "SeriesLog", "make_figures", "FIGURES"]
@@ -67,7 +68,7 @@ class SeriesLog:
         lines = [f"# {self.title}", "# parameters: " + ", ".join(f"{k}={v}" for k, v in self.params.items()),
                  "series,x,y,yerr"]
         lines += [f"{n},{x:.12g},{y:.12g},{'' if np.isnan(e) else f'{e:.6g}'}" for n, x, y, e in self.rows]
-        path.write_text("\n".join(lines) + "\n")
+        atomic_write_text(path, "\n".join(lines) + "\n")
 
 
 # --------------------------------------------------------------------------- circuit points
@@ -382,7 +383,8 @@ def make_figures(out: str | Path, only: Sequence[str] | None = None, *, circuit:
         fig.tight_layout(rect=(0, 0, 1, 0.93))
         stem = out_dir / (f"fig{name}" if name.isdigit() else name)
         for ext in ("png", "pdf"):
-            fig.savefig(stem.with_suffix(f".{ext}"), dpi=130)
+            with atomic_path(stem.with_suffix(f".{ext}")) as tmp:  # never a truncated figure
+                fig.savefig(tmp, dpi=130, format=ext)
             written.append(stem.with_suffix(f".{ext}"))
         plt.close(fig)
         log.write_csv(stem.with_suffix(".csv"))

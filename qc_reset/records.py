@@ -16,6 +16,7 @@ import numpy as np
 from . import measures
 from ._checks import InputError
 from .exact import steady_state
+from .io import atomic_write_text
 from .model import ComplexArray, Params
 
 __all__ = ["SteadyReport", "steady_report", "save_json", "load_json", "to_json", "json_safe"]
@@ -95,9 +96,10 @@ def save_json(record: Any, path: str | Path) -> None:
     """Write ``record.to_dict()`` (or a plain dict) to ``path`` as strict JSON.
 
     NaN is written as null and infinities as the strings "inf" / "-inf" (which ``float()``
-    and the package's validators read back).
+    and the package's validators read back). The file is replaced atomically: an interrupted
+    write leaves the previous file complete (:func:`qc_reset.io.atomic_write_text`).
     """
-    Path(path).write_text(to_json(record) + "\n")
+    atomic_write_text(path, to_json(record) + "\n")
 
 
 def to_json(record: Any) -> str:
