@@ -1,7 +1,7 @@
 """qc_reset: steady coherence and magic of a qubit coupled to a heat bath and, through a
 partial SWAP, to a qubit reset by a spin bath; exact, perturbative and circuit-emulated.
 
-The top level holds the public entry points of DESIGN section 6; everything else lives in its
+The top level holds the public entry points (docs/cli.md lists the CLI); everything else lives in its
 module (``qc_reset.model``, ``exact``, ``measures``, ``critical``, ``perturbative``, ``circuits``,
 ``simulate``, ``tomography``, ``emulation``, ``noise``, ``sweep``, ``figures``). Qiskit, Aer and
 matplotlib load only when a module that needs them is imported.

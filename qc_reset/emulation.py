@@ -332,7 +332,7 @@ class TomographyRun:
         return self.result.magic_witness.verdict
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict with the DESIGN section 6 keys (``tomography`` etc.) plus diagnostics."""
+        """JSON-ready dict with the public keys of docs/cli.md (``tomography`` etc.) plus diagnostics."""
         rc = np.asarray(self.bloch_circuit)
         return {
             "params": self.params.to_dict(), "dt": self.dt, "order": self.order,
@@ -537,7 +537,7 @@ def tomography_records(
 ) -> list[dict[str, Any]]:
     """Sweep output kind ``tomography``: one :func:`run_tomography` per point (``shots`` >= 1 required).
 
-    Returns the ``tomography`` dict of DESIGN section 6 plus ``verdict``, ``steps``, ``bloch_circuit``
+    Returns the ``tomography`` dict of docs/cli.md plus ``verdict``, ``steps``, ``bloch_circuit``
     and ``counts``; deterministic given the point seeds.
     """
     out = []

@@ -1,6 +1,6 @@
 """Result records: frozen dataclasses that check their invariants, serialize to JSON and back.
 
-The JSON keys are public (DESIGN section 6): ``bloch``, ``l1_coherence``, ``l1_norm``,
+The JSON keys are public (docs/cli.md): ``bloch``, ``l1_coherence``, ``l1_norm``,
 ``magic``, ``robustness``, ``facets``, ``rho`` ({"re": 4x4, "im": 4x4}, qubit 1 first).
 """
 

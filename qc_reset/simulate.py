@@ -228,7 +228,7 @@ class SimulationResult:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-data form for JSON (keys of DESIGN section 6 plus diagnostics)."""
+        """Plain-data form for JSON (the public keys of docs/cli.md plus diagnostics)."""
         return {
             "params": self.params.to_dict(),
             "dt": self.dt,

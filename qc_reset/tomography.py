@@ -13,8 +13,8 @@ eigenstate); leading axes are a batch. Nothing here builds or runs circuits.
   octahedron) with an interval that is valid by construction, :func:`witness_interval`,
   and the three-way :func:`magic_verdict`.
 * :func:`analyze` bundles everything into a :class:`TomographyResult` whose
-  :meth:`~TomographyResult.to_dict` keys are the public ``tomography`` keys of DESIGN
-  section 6.
+  :meth:`~TomographyResult.to_dict` keys are the public ``tomography`` keys of
+  docs/cli.md.
 * :func:`analyze_estimate` builds the same record from a Bloch estimate and its full 3x3
   covariance instead of counts (readout-mitigated data, whose three bases share one estimated
   assignment matrix and are therefore correlated): :func:`gaussian_witness_interval` and a
@@ -414,7 +414,7 @@ def magic_verdict(
 class TomographyResult:
     """Tomography of qubit 1: Bloch vector, standard errors, C_l1 and the magic witness.
 
-    ``to_dict()`` has the public keys of DESIGN section 6: ``bloch``, ``stderr``,
+    ``to_dict()`` has the public keys of docs/cli.md: ``bloch``, ``stderr``,
     ``l1_coherence`` {value, ci}, ``magic_witness`` {value, ci, verdict} (plus extras:
     ``level``, ``estimator`` and ``covariance``, the 3x3 covariance of ``bloch``; diagonal for
     counts, where the bases are independent; full for readout-mitigated estimates).

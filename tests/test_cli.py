@@ -1,4 +1,4 @@
-"""The CLI contract: output keys, exit codes, one-line errors (DESIGN section 6)."""
+"""The CLI contract: output keys, exit codes, one-line errors (docs/cli.md)."""
 
 from __future__ import annotations
 

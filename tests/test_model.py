@@ -55,7 +55,7 @@ def partial_trace(rho: np.ndarray, keep: int) -> np.ndarray:
 
 
 def rhs(rho: np.ndarray, g: float, p1: float, p2: float, T1: float, T2: float) -> np.ndarray:
-    """Right-hand side of the master equation written out directly (DESIGN section 1)."""
+    """Right-hand side of the master equation written out directly."""
     z1, x2 = math.tanh(0.5 / T1), math.tanh(0.5 / T2)
     t1 = np.outer(KET0, KET0) * (1 + z1) / 2 + np.outer(KET1, KET1) * (1 - z1) / 2
     t2 = np.outer(PLUS, PLUS) * (1 + x2) / 2 + np.outer(MINUS, MINUS) * (1 - x2) / 2
@@ -305,7 +305,7 @@ def test_unitary_part_is_exp_of_hamiltonian(params: Params, dt: float) -> None:
 
 
 def rhs_hamiltonian(g: float) -> np.ndarray:
-    """H from kets (DESIGN section 1), independent of model.hamiltonian."""
+    """H from kets, independent of model.hamiltonian."""
     n1 = np.outer(KET1, KET1)
     H = 0.5 * np.kron(n1, np.eye(2)) + 0.5 * np.kron(np.eye(2), n1)
     return H + g * (np.outer(ket(0, 1), ket(1, 0)) + np.outer(ket(1, 0), ket(0, 1)))

@@ -1,4 +1,4 @@
-"""Package hygiene: the public top level of DESIGN section 6, and light imports."""
+"""Package hygiene: the public top level, and light imports."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Cross-check against QuTiP 5 with the reset dissipators written in Lindblad form.
 
-DESIGN section 5: p (tau (x) Tr_1 rho - rho) is exactly the Lindblad dissipator of the jump
+p (tau (x) Tr_1 rho - rho) is exactly the Lindblad dissipator of the jump
 operators sqrt(p lambda_k) |k><j| (x) I (all j, k) in tau's eigenbasis {|k>}, eigenvalues
 lambda_k. QuTiP builds H and these operators from its own primitives; its tensor order is
 qutip.tensor(A, B) = kron(A, B), i.e. qubit 1 first like qc_reset.
