@@ -160,8 +160,10 @@ def figure_4(axes: Sequence[Any], circuit: bool) -> SeriesLog:
         exact = measures.facets(steady_bloch(*args))
         pert = perturbative.facets_eq9(*args)
         for k, label in enumerate(measures.FACET_LABELS):
+            # The paper's (rx, ry) are minus ours: name its label too, so the panel reads against its Fig. 4.
+            paper = dict(zip(perturbative.PAPER_FACET_INDEX, perturbative.PAPER_FACET_LABELS, strict=True)).get(k)
             plot_curve(ax=ax, x=x, y=exact[..., k], log=log, name=f"exact_{label}_vs_{tag}", color=FACET_COLORS[k],
-                       label=f"{label} exact")
+                       label=f"{label} exact" + (f" (paper: {paper})" if paper else " (not in the paper)"))
             plot_curve(ax=ax, x=x, y=pert[..., k], log=log, name=f"eq9_{label}_vs_{tag}", style="--",
                        color=FACET_COLORS[k], lw=1)
         # The expansion diverges where g is not small against the rates: keep the exact range.
