@@ -1,6 +1,15 @@
 """``qc-reset simulate``: Trotterized collision circuit on Aer vs the exact steady state, with optional
 shot-based tomography of qubit 1 (``--shots``), hardware noise (``--noise``) and the largest gate error that
-keeps the magic verdict (``--max-gate-error``)."""
+keeps the magic verdict (``--max-gate-error``).
+
+The command parses, calls one library function and prints; the library checks the values (and raises
+:class:`qc_reset._checks.InputError`). The command itself refuses only option *combinations* that the
+library would never see and that would otherwise be silently ignored.
+
+Routes: ``gates`` runs the gate-level circuit of the chosen realization (``kraus`` or ``dilated``);
+``superop`` and ``power`` run the exact Trotter step channel, which has no gate realization. An explicit
+``--realization`` therefore selects ``--route gates`` unless a route is given.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +18,27 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import InputError
-from ._common import add_json_option, add_param_options, print_table
+from .._checks import InputError, quote
+from ._common import (
+    add_json_option,
+    add_param_options,
+    fmt,
+    fmt_ci,
+    fmt_params,
+    fmt_vec,
+    number,
+    print_table,
+    whole_number,
+)
 
-__all__ = ["register", "run", "parse_steps"]
+__all__ = ["register", "run", "parse_steps", "describe_noise"]
+
+def _shots(text: str) -> int:
+    """argparse type of ``--shots``: a whole number >= 0 (0: no tomography); the library bounds it."""
+    n = whole_number()(text)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0 (0: no tomography); got {quote(text)}")
+    return n
 
 
 def register(sub: Any) -> None:
@@ -20,34 +46,40 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "simulate", help="Trotter circuit on Aer (density matrix) vs the exact steady state",
         description="Run the Trotterized collision circuit to convergence on AerSimulator(method="
-                    "'density_matrix') and compare qubit 1 with the exact steady state.",
+                    "'density_matrix') and compare qubit 1 with the exact steady state. Model quantities "
+                    "(--g, --p1, --p2, --T1, --T2, --dt) are in units of omega; --T1/--T2 are bath "
+                    "temperatures, unrelated to the device times t1=/t2= of --noise (nanoseconds).",
     )
     add_param_options(p, ("g", "p1", "p2", "T1", "T2"))
-    p.add_argument("--dt", type=float, default=0.1, help="Trotter step length (> 0; default 0.1)")
+    p.add_argument("--dt", type=number, default=0.1,
+                   help="Trotter step length in model time (units of 1/omega; > 0; default 0.1)")
     p.add_argument("--steps", default="auto", metavar="N|auto",
                    help="number of steps, or 'auto' for convergence to --tol (default auto)")
     p.add_argument("--order", default="2", metavar="1|2", help="1 Lie-Trotter, 2 Strang (default 2)")
     p.add_argument("--realization", default=None, metavar="kraus|dilated",
-                   help="reset channels as Kraus instructions or hardware-native ancilla circuits "
-                        "(default kraus; dilated with --shots or --noise)")
+                   help="gate realization of the reset channels: Kraus instructions or hardware-native ancilla "
+                        "circuits (default kraus; dilated with --noise). Selects --route gates")
     p.add_argument("--route", default=None, metavar="gates|superop|power",
-                   help="what Aer runs: the gate-level circuit (default), one superop per step, or one "
-                        "superop for all steps (default with --shots and no noise: power; noise: gates)")
-    p.add_argument("--tol", type=float, default=None,
+                   help="what Aer runs: the gate-level circuit (default), or the exact step channel as one "
+                        "superop per step or one for all steps (default with --shots, no noise and no "
+                        "--realization: power; with noise: gates)")
+    p.add_argument("--tol", type=number, default=None,
                    help="trace-distance tolerance to the step channel's fixed point for --steps auto "
                         "(default 1e-10; with shots 0.1/sqrt(shots); noise without shots 1e-6)")
-    p.add_argument("--shots", type=int, default=0, metavar="N",
+    p.add_argument("--shots", type=_shots, default=0, metavar="N",
                    help="shots per basis for X, Y, Z tomography of qubit 1 (default 0: no tomography)")
     p.add_argument("--noise", default="none", metavar="SPEC",
-                   help="none (default); parametric, e.g. depol=1e-3,t1=50us,t2=70us,readout=0.02 (times in "
-                        "ns unless suffixed ns/us/ms); or fake:<Backend>[,layout=a-b-c-d], e.g. fake:FakeManilaV2")
-    p.add_argument("--seed", type=int, default=None, metavar="S",
+                   help="device noise: none (default); parametric, e.g. depol=1e-3,t1=50us,t2=70us,readout=0.02, "
+                        "where t1/t2 are the device qubits' relaxation/dephasing TIMES (ns unless suffixed "
+                        "ns/us/ms; not the bath temperatures --T1/--T2); or fake:<Backend>[,layout=a-b-c-d], "
+                        "e.g. fake:FakeManilaV2 (needs the hardware extra)")
+    p.add_argument("--seed", type=whole_number(), default=None, metavar="S",
                    help="random seed (integer >= 0): shots, transpiler, calibration, bootstrap; needs --shots or "
                         "--noise (without shots it seeds the transpiler). With --shots and no seed a fresh one is "
                         "drawn and reported")
-    p.add_argument("--level", type=float, default=None,
+    p.add_argument("--level", type=number, default=None,
                    help="confidence level of intervals and verdicts (default 0.95; needs --shots)")
-    p.add_argument("--resamples", type=int, default=None,
+    p.add_argument("--resamples", type=whole_number(), default=None,
                    help="bootstrap resamples for the C_l1 interval (default 1000; needs --shots)")
     p.add_argument("--mitigate", action="store_true",
                    help="readout-error mitigation (calibrated assignment matrix of the measured physical qubit); "
@@ -60,24 +92,24 @@ def register(sub: Any) -> None:
 
 
 def parse_steps(text: str) -> int | str:
-    """``"auto"`` or a positive integer; ``ValueError`` naming ``steps`` otherwise."""
+    """``"auto"`` or a whole number (the library checks its range); ``InputError`` naming ``steps`` otherwise."""
     if text == "auto":
         return "auto"
     try:
-        n = int(text)
+        return int(text)
     except ValueError:
-        raise InputError(f"steps must be an integer >= 1 or 'auto'; got {text!r}") from None
-    if n < 1:
-        raise InputError(f"steps must be an integer >= 1 or 'auto'; got {text!r}")
-    return n
+        raise InputError(f"steps must be an integer >= 1 or 'auto'; got {quote(text)}") from None
+
+
+def _route(args: argparse.Namespace, spec: Any) -> str:
+    """The route that runs: as given, else power for ideal shots without --realization, else gates."""
+    if args.route is not None:
+        return str(args.route)
+    return "power" if args.shots > 0 and spec.kind == "none" and args.realization is None else "gates"
 
 
 def _validate(args: argparse.Namespace, spec: Any) -> None:
-    """Reject options that would be silently ignored (exit 2 with one ``error:`` line)."""
-    if args.shots < 0:
-        raise InputError(f"shots must be an integer >= 0; got {args.shots}")
-    if args.seed is not None and args.seed < 0:
-        raise InputError(f"seed must be an integer >= 0; got {args.seed}")
+    """Refuse option combinations that would be silently ignored (the library never sees them)."""
     if args.shots == 0:
         for opt, value in (("--level", args.level), ("--resamples", args.resamples)):
             if value is not None:
@@ -89,11 +121,14 @@ def _validate(args: argparse.Namespace, spec: Any) -> None:
                              "deterministic)")
     if args.mitigate and spec.kind == "none":
         raise InputError("--mitigate needs a --noise model (with --noise none there is no readout error)")
-    ideal_shots = args.shots > 0 and spec.kind == "none"
-    route = args.route or ("power" if ideal_shots else "gates")
-    if args.realization is not None and spec.kind == "none" and route != "gates":
-        raise InputError(f"--realization applies to --route gates only; route {route} runs the exact step channel "
-                         "(add --route gates)")
+    if args.realization is not None and spec.kind == "none" and _route(args, spec) != "gates":
+        raise InputError(f"--realization applies to --route gates only; route {args.route} runs the exact step "
+                         "channel, which has no gate realization")
+    if spec.kind != "none" and args.shots == 0 and (args.route not in (None, "gates")
+                                                     or args.realization not in (None, "dilated")):
+        # noisy_state has no route or realization argument: it always runs the dilated gates
+        raise InputError("with --noise the circuit is the gate-level dilated one: --route must be gates and "
+                         "--realization dilated")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -104,11 +139,11 @@ def run(args: argparse.Namespace) -> int:
     spec = parse_noise(args.noise)
     _validate(args, spec)
     params = Params(g=args.g, p1=args.p1, p2=args.p2, T1=args.T1, T2=args.T2)
+    steps = parse_steps(args.steps)
     if args.shots > 0 and args.seed is None:
         from ..emulation import fresh_seed
 
         args.seed = fresh_seed()  # one recorded seed for the tomography and the threshold search
-    steps = parse_steps(args.steps)
     if args.shots == 0 and spec.kind == "none":
         d = _ideal(args, params, steps)
     elif args.shots == 0:
@@ -117,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
         d = _tomography(args, params, spec, steps)
     if args.max_gate_error:
         d["max_gate_error"] = _threshold(args, params, spec, steps)
-    return _print(args, d)
+    return _print(args, d, spec)
 
 
 def _ideal(args: argparse.Namespace, params: Any, steps: int | str) -> dict[str, Any]:
@@ -133,7 +168,6 @@ def _noisy_state(args: argparse.Namespace, params: Any, spec: Any, steps: int | 
     from ..emulation import noisy_state
     from ..exact import steady_bloch
 
-    _check_noisy(args, spec)
     rho, n = noisy_state(params, spec, dt=args.dt, order=args.order, steps=steps,
                          tol=1e-6 if args.tol is None else args.tol, seed=args.seed or 0)
     rc, re = measures.bloch_vector(rho), steady_bloch(params.g, params.p1, params.p2, params.T1, params.T2)
@@ -144,22 +178,13 @@ def _noisy_state(args: argparse.Namespace, params: Any, spec: Any, steps: int | 
             "rho": {"re": rho.real.tolist(), "im": rho.imag.tolist()}}
 
 
-def _check_noisy(args: argparse.Namespace, spec: Any) -> None:
-    if spec.kind != "none" and (args.route not in (None, "gates") or args.realization not in (None, "dilated")):
-        raise InputError("with --noise the circuit is the gate-level dilated one: --route must be gates and "
-                         "--realization dilated")
-
-
 def _tomography(args: argparse.Namespace, params: Any, spec: Any, steps: int | str) -> dict[str, Any]:
     from ..emulation import run_tomography
 
-    _check_noisy(args, spec)
-    if args.route == "superop":
-        raise InputError("route must be one of gates, power with --shots; got 'superop'")
     run = run_tomography(params, shots=args.shots, seed=args.seed, noise=spec, dt=args.dt, order=args.order,
                          realization=args.realization or "dilated", steps=steps, level=_level(args),
                          n_resamples=1000 if args.resamples is None else args.resamples, mitigate=args.mitigate,
-                         route=args.route, tol=args.tol)
+                         route=_route(args, spec), tol=args.tol)
     return run.to_dict()
 
 
@@ -174,22 +199,49 @@ def _level(args: argparse.Namespace) -> float:
     return 0.95 if args.level is None else float(args.level)
 
 
-def _vec(r: list[float]) -> str:
-    return "(" + ", ".join(f"{x:+.8f}" for x in r) + ")"
+def _time(ns: float) -> str:
+    """A device time given in nanoseconds, in the largest unit of ns, us, ms that keeps it >= 1."""
+    for unit, scale in (("ms", 1e6), ("us", 1e3)):
+        if abs(ns) >= scale:
+            return f"{fmt(ns / scale)} {unit}"
+    return f"{fmt(ns)} ns"
 
 
-def _print(args: argparse.Namespace, d: dict[str, Any]) -> int:
+def describe_noise(spec: Any) -> str:
+    """A parametric noise spec for tables: device times with units, named so they cannot be read as ``--T1``."""
+    if spec.kind != "parametric":
+        return str(spec)
+    parts = [f"depol={fmt(spec.depol)}"] if spec.depol else []
+    if spec.depol2 is not None:
+        parts.append(f"depol2={fmt(spec.depol2)}")
+    if spec.t1 is not None:
+        parts.append(f"device relaxation t1={_time(spec.t1)}, dephasing t2={_time(spec.t2)}, "
+                     f"gate times {_time(spec.gate_time)} (1q), {_time(spec.gate_time2)} (2q)")
+    if spec.readout != (0.0, 0.0):
+        e01, e10 = spec.readout
+        parts.append(f"readout={fmt(e01)}" if e01 == e10 else f"readout P(1|0)={fmt(e01)}, P(0|1)={fmt(e10)}")
+    return ", ".join(parts)
+
+
+def _circuit_label(d: dict[str, Any]) -> str:
+    """What ran: the gate realization only where gates ran; the other routes run the exact step channel."""
+    what = f"{d['realization']} gates" if d["route"] == "gates" else "exact step channel (no gate realization)"
+    return f"{what}, order {d['order']}, dt {fmt(float(d['dt']))}, route {d['route']}"
+
+
+def _print(args: argparse.Namespace, d: dict[str, Any], spec: Any) -> int:
     from ..records import to_json
 
     if args.json:
         print(to_json(d))
         return 0
     rows: list[tuple[str, object]] = [
-        ("circuit", f"{d['realization']}, order {d['order']}, dt {d['dt']:g}, route {d['route']}"),
-        ("noise", d.get("noise", "none")),
+        ("parameters", fmt_params(d["params"]) + " (T1, T2: bath temperatures, units of omega)"),
+        ("circuit", _circuit_label(d)),
+        ("noise", describe_noise(spec)),
         ("steps", d["steps"]),
-        ("bloch circuit (rx, ry, rz)", _vec(d["bloch_circuit"])),
-        ("bloch exact   (rx, ry, rz)", _vec(d["bloch_exact"])),
+        ("bloch circuit (rx, ry, rz)", fmt_vec(d["bloch_circuit"])),
+        ("bloch exact   (rx, ry, rz)", fmt_vec(d["bloch_exact"])),
         ("trace distance (qubit 1)", d["trace_distance"]),
     ]
     if "trotter_error" in d:
@@ -203,16 +255,18 @@ def _print(args: argparse.Namespace, d: dict[str, Any]) -> int:
         lc, mw = t["l1_coherence"], t["magic_witness"]
         rows += [
             ("shots per basis, seed", f"{d['shots']}, {d['seed']}"),
-            ("tomography bloch", _vec(t["bloch"])),
-            ("tomography stderr", _vec(t["stderr"])),
-            (f"l1 coherence ({t['level']:.0%} CI)", f"{lc['value']:.6f} [{lc['ci'][0]:.6f}, {lc['ci'][1]:.6f}]"),
-            (f"magic witness ({t['level']:.0%} CI)", f"{mw['value']:+.6f} [{mw['ci'][0]:+.6f}, {mw['ci'][1]:+.6f}]"),
+            ("tomography bloch", fmt_vec(t["bloch"])),
+            ("tomography stderr", fmt_vec(t["stderr"], signed=False)),
+            (f"l1 coherence ({t['level']:.0%} CI)", fmt_ci(lc["value"], lc["ci"])),
+            (f"magic witness ({t['level']:.0%} CI)", fmt_ci(mw["value"], mw["ci"], signed=True)),
             ("verdict", mw["verdict"]),
         ]
         if d.get("mitigation"):
-            rows.append(("readout assignment A", str(d["mitigation"]["assignment"])))
+            a = ", ".join("[" + fmt_vec(row, signed=False)[1:-1] + "]" for row in d["mitigation"]["assignment"])
+            rows.append(("readout assignment A", f"[{a}]"))
     if "max_gate_error" in d:
         m = d["max_gate_error"]
-        rows.append(("max gate error (magic)", f"{m['p_max']} ({m['status']}; first failure at {m['p_fail']})"))
+        rows.append(("max gate error (magic)",
+                     f"{fmt(m['p_max'])} ({m['status']}; first failure at {fmt(m['p_fail'])})"))
     print_table(rows)
     return 0

@@ -1,22 +1,38 @@
-"""``qc-reset steady``: the exact steady state at one parameter point."""
+"""``qc-reset steady``: the exact steady state at one parameter point.
+
+The table names the facets ``+-rx+-ry+rz`` in the package's convention and, beside each, the
+paper's name for it: the paper's (rx, ry) are minus the package's (``docs/perturbative.md``), so
+its ``rx+ry+rz`` is the package's ``-rx-ry+rz``. ``--json`` keys are the package's labels.
+"""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from ._common import add_json_option, add_param_options, print_table
+from ._common import add_json_option, add_param_options, fmt_params, fmt_vec, print_table
 
-__all__ = ["register", "run"]
+__all__ = ["register", "run", "paper_facet_label"]
+
+#: Printed once below the table, so the facet names cannot be misread.
+FACET_LEGEND = ("facets: package convention; the paper's (rx, ry) are minus the package's, "
+                "so the paper's rx+ry+rz is the package's -rx-ry+rz")
 
 
 def register(sub: Any) -> None:
     """Add the ``steady`` subcommand."""
     p = sub.add_parser("steady", help="exact steady state, coherence and magic of qubit 1",
-                       description="Exact steady state of the model at one parameter point.")
+                       description="Exact steady state of the model at one parameter point. " + FACET_LEGEND + ".")
     add_param_options(p, ("g", "p1", "p2", "T1", "T2"))
     add_json_option(p)
     p.set_defaults(func=run)
+
+
+def paper_facet_label(label: str) -> str:
+    """The paper's name of the package facet ``label`` (signs of rx and ry flipped): ``-rx-ry+rz`` -> ``rx+ry+rz``."""
+    flip = {"+": "-", "-": "+"}
+    text = f"{flip[label[0]]}rx{flip[label[3]]}ry{label[6:]}"
+    return text[1:] if text.startswith("+") else text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,15 +45,16 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(to_json(d))
         return 0
-    rx, ry, rz = d["bloch"]
     rows: list[tuple[str, object]] = [
-        ("bloch (rx, ry, rz)", f"({rx:+.6f}, {ry:+.6f}, {rz:+.6f})"),
+        ("parameters", fmt_params(d["params"]) + " (T1, T2: bath temperatures, units of omega)"),
+        ("bloch (rx, ry, rz)", fmt_vec(d["bloch"])),
         ("l1 coherence", d["l1_coherence"]),
         ("||r||_1", d["l1_norm"]),
         ("magic", d["magic"]),
         ("robustness", d["robustness"]),
         ("stabilizer distance", d["stabilizer_distance"]),
     ]
-    rows += [(f"facet {k}", v) for k, v in d["facets"].items()]
+    rows += [(f"facet {k} (paper {paper_facet_label(k)})", v) for k, v in d["facets"].items()]
     print_table(rows)
+    print(FACET_LEGEND)
     return 0
