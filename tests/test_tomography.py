@@ -16,6 +16,7 @@ from scipy.optimize import minimize
 from scipy.special import ndtri, xlogy
 
 from qc_reset import tomography as tomo
+from qc_reset._checks import InputError
 from qc_reset.measures import l1_coherence, l1_norm
 
 #: |r_hat_k - r_k| < SE_MULTIPLE * se_k per component: two-sided normal tail 6e-5 per component.
@@ -41,6 +42,17 @@ OUTSIDE = np.full(3, 0.35)
 POWER_SHOTS = 20_000
 # The vertex |0>: the least favourable null point (4 facets touch), W = 0.
 VERTEX = np.array([0.0, 0.0, 1.0])
+# Small-sample calibration at the vertex: SMALL_SHOTS per basis, SMALL_REPS repetitions, so a rate of
+# 0.05 is resolved to +-0.0034 (allowance alpha + 3 sigma = 0.060).
+SMALL_SHOTS = 10
+SMALL_REPS = 4000
+SMALL_RESAMPLES = 400
+# The magic state along (1, 1, 1): ||r||_1 = sqrt(3), W = 0.73. With 100 shots per basis
+# se(W_hat) = 0.14 and q = z_{0.99375} * 0.14 = 0.35, so the predicted power is P(Z > -2.7) = 0.996.
+T_STATE = np.full(3, 3**-0.5)
+T_SHOTS = 100
+#: Required power at T_STATE with T_SHOTS per basis (predicted 0.996; 0.95 is 13 sigma below over N_REP runs).
+MIN_POWER_SMALL = 0.95
 
 
 def rate_allowance(p: float, n: int = N_REP) -> float:
@@ -204,6 +216,32 @@ def test_false_magic_rate_at_vertex(method: str) -> None:
 
 
 @pytest.mark.parametrize("method", ["union", "bootstrap"])
+def test_false_magic_rate_at_vertex_with_few_shots(method: str) -> None:
+    """10 shots per basis at |0>: the verdict's false-'magic' rate stays <= alpha + 3 sigma.
+
+    The former bootstrap (q = level-quantile of ||r* - r_hat||_1) fails this test: its rate was
+    0.084 here (0.0838 over 20000 repetitions; 0.054-0.057 at 30-1000 shots), because that
+    quantile has no margin at a vertex and the resampled spread (1 - r_hat^2)/N underestimates
+    the true 1/N exactly when |r_hat_x| + |r_hat_y| is large. The second assertion recomputes
+    it from the raw resamples to show the test can fail.
+    """
+    c = repeated(VERTEX, SMALL_SHOTS, seed=81, n=SMALL_REPS)
+    _, lo, _ = tomo.witness_interval(c, LEVEL, method=method, n_resamples=SMALL_RESAMPLES, seed=82)
+    allowance = ALPHA + rate_allowance(ALPHA, SMALL_REPS)
+    assert np.mean(lo > 0) <= allowance, np.mean(lo > 0)
+    rbar = tomo.linear_inversion(c)
+    q_former = np.quantile(np.abs(tomo.bootstrap(c, SMALL_RESAMPLES, seed=82) - rbar).sum(-1), LEVEL, axis=0)
+    assert np.mean(l1_norm(rbar) - 1.0 - q_former > 0) > allowance
+
+
+@pytest.mark.parametrize("method", ["union", "bootstrap"])
+def test_power_at_magic_state_with_few_shots(method: str) -> None:
+    c = repeated(T_STATE, T_SHOTS, seed=83)
+    _, lo, hi = tomo.witness_interval(c, LEVEL, method=method, n_resamples=SMALL_RESAMPLES, seed=84)
+    assert np.mean(tomo.classify(lo, hi) == "magic") >= MIN_POWER_SMALL
+
+
+@pytest.mark.parametrize("method", ["union", "bootstrap"])
 @pytest.mark.parametrize("estimator", ["linear_inversion", "mle"])
 def test_power_outside_octahedron(method: str, estimator: str) -> None:
     c = repeated(OUTSIDE, POWER_SHOTS, seed=51)
@@ -261,28 +299,68 @@ GOOD = [[60, 40], [50, 50], [70, 30]]
         ([[-1, 2], [3, 4], [5, 6]], "non-negative integers"),
         ([[1.5, 2], [3, 4], [5, 6]], "non-negative integers"),
         ([[np.nan, 2], [3, 4], [5, 6]], "non-negative integers"),
-        ([["a", "b"]] * 3, "non-negative integers"),
+        ([["a", "b"]] * 3, "counts must be a real number"),
         ([[0, 0], [3, 4], [5, 6]], "positive total"),
+        ([[1, 2], [3, 4], [5]], "counts must be"),
+        ([[1 + 1j, 2], [3, 4], [5, 6]], "counts must be"),
+        ([[True, False]] * 3, "non-negative integers"),
+        (None, "counts must be"),
     ],
-    ids=["2-bases", "3-outcomes", "negative", "fractional", "nan", "strings", "zero-total"],
+    ids=["2-bases", "3-outcomes", "negative", "fractional", "nan", "strings", "zero-total", "ragged", "complex",
+         "bool", "none"],
 )
 def test_counts_validation(counts: object, match: str) -> None:
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(InputError, match=match):
         tomo.linear_inversion(counts)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("level", [0.0, 1.0, -0.5, 1.5])
+@pytest.mark.parametrize("level", [0.0, 1.0, -0.5, 1.5, float("nan"), "0.9", None])
 def test_level_validation(level: float) -> None:
-    with pytest.raises(ValueError, match=r"level must lie in the open interval \(0, 1\)"):
+    match = r"level must be a (finite number in \(0, 1\)|real number)"
+    with pytest.raises(InputError, match=match):
         tomo.magic_verdict(GOOD, level)
-    with pytest.raises(ValueError, match="level must lie"):
+    with pytest.raises(InputError, match=match):
         tomo.analyze(GOOD, level=level)
 
 
-@pytest.mark.parametrize("n", [0, -3, 2.5, True])
+@pytest.mark.parametrize("n", [0, -3, 2.5, True, "10", None])
 def test_n_resamples_validation(n: object) -> None:
-    with pytest.raises(ValueError, match="n_resamples must be an integer >= 1"):
+    with pytest.raises(InputError, match=r"n_resamples must be a whole number in \[1, "):
         tomo.bootstrap(GOOD, n)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda n: tomo.bootstrap(GOOD, n),
+        lambda n: tomo.witness_interval(GOOD, method="bootstrap", n_resamples=n),
+        lambda n: tomo.magic_verdict(GOOD, method="bootstrap", n_resamples=n),
+        lambda n: tomo.analyze(GOOD, n_resamples=n),
+        lambda n: tomo.analyze_estimate([0.1, 0.2, 0.3], 1e-4 * np.eye(3), n_resamples=n),
+        lambda n: tomo.gaussian_witness_interval([0.1, 0.2, 0.3], 1e-4 * np.eye(3), method="bootstrap", n_resamples=n),
+    ],
+    ids=["bootstrap", "witness_interval", "magic_verdict", "analyze", "analyze_estimate", "gaussian"],
+)
+def test_n_resamples_memory_bound_before_allocation(call: object) -> None:
+    """10^9 resamples of one state would need tens of GiB: refused up front, naming the estimate and the limit."""
+    with pytest.raises(InputError, match=r"n_resamples = 1000000000 .* about [\d.]+ GiB .* limit of [\d.]+ GiB"):
+        call(1_000_000_000)  # type: ignore[operator]
+    assert tomo.MAX_RESAMPLE_BYTES / tomo.BYTES_PER_RESAMPLE >= 1_000_000  # 10^6 resamples of one state still run
+
+
+def test_memory_bound_counts_the_batch() -> None:
+    batch = np.broadcast_to(np.array(GOOD), (10_000, 3, 2))
+    n = int(tomo.MAX_RESAMPLE_BYTES // (tomo.BYTES_PER_RESAMPLE * 10_000)) + 1
+    with pytest.raises(InputError, match=f"n_resamples = {n} for 10000 states"):
+        tomo.bootstrap(batch, n)
+
+
+@pytest.mark.parametrize("bad", [-1, 2.5, "7", 2**64, [1, 2]], ids=["negative", "fraction", "string", "huge", "list"])
+def test_seed_validation(bad: object) -> None:
+    for call in (lambda: tomo.bootstrap(GOOD, 10, seed=bad), lambda: tomo.sample_counts([0.0, 0.0, 0.0], 5, seed=bad),
+                 lambda: tomo.magic_verdict(GOOD, method="bootstrap", seed=bad), lambda: tomo.analyze(GOOD, seed=bad)):
+        with pytest.raises(InputError, match="seed must be a whole number"):
+            call()
 
 
 def test_other_validation() -> None:
