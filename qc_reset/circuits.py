@@ -45,7 +45,7 @@ from qiskit import QuantumCircuit
 from qiskit.circuit import Instruction, Parameter, ParameterExpression
 
 from . import model
-from ._checks import InputError
+from ._checks import InputError, check_bytes, quote
 from .model import ComplexArray, Params
 
 __all__ = [
@@ -59,6 +59,10 @@ __all__ = [
     "validate_order",
     "validate_realization",
     "validate_steps",
+    "MEMORY_LIMIT",
+    "STEP_MEMORY",
+    "circuit_memory",
+    "check_circuit_steps",
     "reset_angle",
     "bath_angle",
     "trotter_step_superop",
@@ -91,6 +95,14 @@ _ANCILLA_A, _ANCILLA_B = 2, 3  # "which" control / purifier, and the bath qubit
 Angle: TypeAlias = "float | ParameterExpression"
 _T_MIN = 1.0 / 700.0  # exp(1/T) must not overflow when Qiskit binds the symbolic bath angles
 
+#: Memory budget (bytes) of one Aer run of unrolled Trotter circuits; larger runs are refused up front.
+MEMORY_LIMIT: float = 4 * 2**30
+#: Peak memory per Trotter step (bytes; Qiskit circuit plus Aer's assembled copy), measured with
+#: 20,000 Strang steps on Aer 0.18 / Qiskit 2.6: kraus 506 MB (10 instructions per step), dilated
+#: 1.51 GB (39 instructions), superop 287 MB (one 16x16 superoperator per step: Aer keeps a copy of
+#: the matrix per instruction). Rounded up, so the estimate errs on the safe side.
+STEP_MEMORY: dict[str, float] = {"kraus": 26 * 2**10, "dilated": 76 * 2**10, "superop": 15 * 2**10}
+
 
 # ----------------------------------------------------------------------------------------- validation
 def validate_dt(dt: Any) -> None:
@@ -118,13 +130,54 @@ def validate_realization(realization: Any) -> str:
 
 
 def validate_steps(steps: Any, *, allow_auto: bool = True) -> int | Literal["auto"]:
-    """Return ``steps`` as an int >= 1 (or ``"auto"``), or raise ``ValueError``."""
-    if allow_auto and steps == "auto":
+    """Return ``steps`` as an int >= 1 (or ``"auto"``), or raise ``ValueError``.
+
+    This checks the type only; how many steps a circuit may have depends on how it is run
+    (:func:`check_circuit_steps`).
+    """
+    if allow_auto and isinstance(steps, str) and steps == "auto":
         return "auto"
     allowed = "an integer >= 1" + (" or 'auto'" if allow_auto else "")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise InputError(f"steps must be {allowed}; got {steps!r}")
+        raise InputError(f"steps must be {allowed}; got {quote(steps)}")
     return int(steps)
+
+
+def circuit_memory(steps: int | Sequence[int], kind: str) -> float:
+    """Estimated peak memory (bytes) of running unrolled circuits of ``steps`` Trotter steps on Aer.
+
+    ``kind`` is a realization (``"kraus"``, ``"dilated"``) or ``"superop"`` (one superoperator per step);
+    a sequence of step counts is one batched run (Aer assembles every circuit of a job before running).
+    """
+    total = sum(int(n) for n in ([steps] if isinstance(steps, (int, np.integer)) else steps))
+    return float(total) * STEP_MEMORY[kind]
+
+
+def check_circuit_steps(steps: int | Sequence[int], kind: str, *, limit: float | None = None) -> None:
+    """Refuse circuits whose size (linear in ``steps``) would exceed the memory budget, before building them.
+
+    The size of an unrolled circuit grows with the number of steps (:data:`STEP_MEMORY` per step); the
+    ``power`` route of :mod:`qc_reset.simulate` applies :math:`S^N` as one instruction and needs no such
+    check. Raises one ``InputError`` giving the estimate, the limit and the largest allowed number of steps.
+    """
+    if kind not in STEP_MEMORY:
+        raise InputError(f"kind must be one of {', '.join(STEP_MEMORY)}; got {quote(kind)}")
+    budget = MEMORY_LIMIT if limit is None else float(limit)
+    ns = [int(steps)] if isinstance(steps, (int, np.integer)) else [int(n) for n in steps]
+    total = sum(ns)
+    max_steps = int(budget // STEP_MEMORY[kind])
+    what = (f"steps = {total}" if len(ns) == 1 else f"{total} steps in total over {len(ns)} circuits")
+    hint = (f"at most {max_steps} steps of the {kind} circuit per run ({STEP_MEMORY[kind] / 2**10:g} KiB per "
+            "step); for more steps use route 'power' (one superop S^N, cost independent of steps) or a larger dt")
+    check_bytes(f"{what} on the unrolled {kind} circuit", circuit_memory(ns, kind), budget, hint)
+
+
+def _params_or_symbols(params: Any) -> Params | CircuitParameters:
+    """``params`` if it is numeric :class:`Params` or symbolic :class:`CircuitParameters`."""
+    if isinstance(params, (Params, CircuitParameters)):
+        return params
+    raise InputError(f"params must be a qc_reset.Params (numbers) or circuits.CircuitParameters (symbols); "
+                     f"got {type(params).__name__} {quote(params, 60)}")
 
 
 # ------------------------------------------------------------------------------- symbolic parameters
@@ -158,7 +211,10 @@ class CircuitParameters:
 
     @staticmethod
     def _numbers(params: Params, dt: float) -> tuple[float, ...]:
+        params = Params.require(params)
         validate_dt(dt)
+        if isinstance(dt, ParameterExpression):
+            raise InputError("dt must be a number to bind (a finite number in (0, +inf)); got a Parameter")
         clip = [min(max(T, _T_MIN), 1e300) for T in (params.T1, params.T2)]
         return (params.g, params.p1, params.p2, clip[0], clip[1], float(dt))
 
@@ -172,7 +228,13 @@ class CircuitParameters:
 
     def binds(self, points: Sequence[Params], dt: float | Sequence[float]) -> dict[Parameter, list[float]]:
         """``{Parameter: [values...]}`` for Aer's ``parameter_binds`` (one entry per point)."""
-        dts = [float(dt)] * len(points) if isinstance(dt, (int, float)) else [float(x) for x in dt]
+        points = list(points)
+        if isinstance(dt, (int, float, np.integer, np.floating)):
+            dts = [float(dt)] * len(points)
+        elif isinstance(dt, Sequence | np.ndarray) and not isinstance(dt, str):
+            dts = [x for x in dt]
+        else:
+            raise InputError(f"dt must be a number or have one entry per point; got {quote(dt)}")
         if len(dts) != len(points):
             raise InputError(f"dt must be a number or have one entry per point ({len(points)}); got {len(dts)}")
         rows = [self._numbers(p, d) for p, d in zip(points, dts, strict=True)]
@@ -215,7 +277,10 @@ def trotter_step_superop(params: Params, dt: float, order: int = 1) -> ComplexAr
 
     :math:`S_1 = R_2 R_1 U(dt)`, :math:`S_2 = U(dt/2) R_2 R_1 U(dt/2)`, from :func:`model.step_channels`.
     """
+    params = Params.require(params)
     validate_dt(dt)
+    if isinstance(dt, ParameterExpression):
+        raise InputError("dt must be a finite number in (0, +inf) for the exact step channel; got a Parameter")
     order = validate_order(order)
     full = model.step_channels(params, dt)
     R = full["reset2"] @ full["reset1"]
@@ -364,6 +429,7 @@ def step_circuit(
         exchange_gate: ``"rxx_ryy"`` (default for kraus), ``"cnot2"`` (default for dilated: two CNOTs,
             ``s``/``sdg``/``ry``) or ``"xx_plus_yy"`` (``XXPlusYYGate``; must be transpiled for Aer).
     """
+    params = _params_or_symbols(params)
     realization = validate_realization(realization)
     order = validate_order(order)
     step = _resolve(params, dt)
@@ -394,6 +460,7 @@ def initial_state_circuit(
     by ``StatePreparation`` on the system, a mixed one by preparing a purification on system + ancillas and
     resetting the ancillas, and the default by ``ry`` + a CNOT into an ancilla that is reset (+ ``h``).
     """
+    params = _params_or_symbols(params)
     realization = validate_realization(realization)
     qc = QuantumCircuit(_num_qubits(realization), name="prepare")
     if initial_state is None:
@@ -421,7 +488,13 @@ def initial_state_circuit(
 
 
 def _as_density_matrix(state: npt.ArrayLike) -> ComplexArray:
-    arr = np.asarray(state, dtype=complex)
+    if isinstance(state, (str, bytes, dict, set)):
+        raise InputError(f"initial_state must be a 4x4 density matrix or a 4-vector; got {quote(state)}")
+    try:
+        arr = np.asarray(state, dtype=complex)
+    except (TypeError, ValueError):
+        raise InputError(f"initial_state must be a 4x4 density matrix or a 4-vector of numbers; got "
+                         f"{quote(state)}") from None
     if arr.shape == (4,):
         norm = np.linalg.norm(arr)
         if not np.isfinite(norm) or abs(norm - 1.0) > 1e-8:
@@ -477,6 +550,9 @@ def trotter_circuit(
     """
     n = validate_steps(steps, allow_auto=False)
     assert isinstance(n, int)
+    params = _params_or_symbols(params)
+    # A for loop is compact to build, but Aer unrolls it when it assembles the circuit: same budget.
+    check_circuit_steps(n, validate_realization(realization))
     step = step_circuit(params, dt, order=order, realization=realization, exchange_gate=exchange_gate)
     qc = initial_state_circuit(params, initial_state, realization=realization)
     qc.name = f"trotter{order}_{realization}_{n}"

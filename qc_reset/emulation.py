@@ -43,7 +43,8 @@ import numpy.typing as npt
 
 from . import circuits, exact, measures, simulate, tomography
 from . import noise as noise_mod
-from ._checks import InputError
+from ._checks import InputError, integer, quote
+from ._checks import seed as check_seed
 from .model import ComplexArray, FloatArray, Params
 
 __all__ = [
@@ -80,6 +81,7 @@ def convergence_tol(shots: int) -> float:
 
 def resolve_steps(params: Params, dt: float, order: int, steps: int | str, tol: float) -> int:
     """``steps`` as an int: ``"auto"`` is :func:`qc_reset.simulate.auto_steps` of the ideal step channel."""
+    params = Params.require(params)
     n = circuits.validate_steps(steps)
     if n != "auto":
         return int(n)
@@ -88,18 +90,15 @@ def resolve_steps(params: Params, dt: float, order: int, steps: int | str, tol: 
 
 
 def _seeds(seed: SeedLike, n: int) -> list[np.random.SeedSequence]:
+    seed = check_seed(seed)
     if isinstance(seed, np.random.Generator):
         return [np.random.SeedSequence(int(seed.integers(2**63))) for _ in range(n)]
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0):
-        raise InputError(f"seed must be an integer >= 0, a numpy Generator or None; got {seed!r}")
     return np.random.SeedSequence(seed).spawn(n)
 
 
-def _check_seed(seed: Any) -> int:
-    """An integer seed >= 0 (Python or numpy integer) as int; ``ValueError`` naming ``seed``."""
-    if isinstance(seed, bool | np.bool_) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError(f"seed must be an integer >= 0; got {seed!r}")
-    return int(seed)
+def _int_seed_arg(seed: Any) -> int:
+    """An integer seed (the transpiler's, or one to record): :func:`qc_reset._checks.integer` naming ``seed``."""
+    return integer("seed", seed, lo=0, hi=2**63 - 1)
 
 
 def fresh_seed() -> int:
@@ -112,10 +111,8 @@ def _int_seed(ss: np.random.SeedSequence) -> int:
 
 
 def _check_shots(shots: Any, *, allow_zero: bool = False, name: str = "shots") -> int:
-    lo = 0 if allow_zero else 1
-    if isinstance(shots, bool) or not isinstance(shots, int | np.integer) or shots < lo:
-        raise InputError(f"{name} must be an integer >= {lo}; got {shots!r}")
-    return int(shots)
+    """Shots of one circuit, bounded by Aer's per-shot memory (:func:`qc_reset.noise.check_shots`)."""
+    return noise_mod.check_shots(shots, name, allow_zero=allow_zero)
 
 
 def _append_native_measurement(qc: Any, basis: str, qubit: int) -> None:
@@ -189,6 +186,7 @@ def tomography_circuits(
     """
     from qiskit import ClassicalRegister, QuantumCircuit
 
+    params = Params.require(params)
     circuits.validate_dt(dt)
     order = circuits.validate_order(order)
     realization = circuits.validate_realization(realization)
@@ -233,12 +231,22 @@ def _with_saved_state(qc: Any) -> Any:
     return qc
 
 
+#: Native instructions the noisy tomography appends after transpiling (:func:`_append_native_measurement`).
+_NATIVE_MEASUREMENT = ("rz", "sx", "measure")
+
+
 def _transpiled_state(
-    params: Params, spec: noise_mod.NoiseSpec, dt: float, order: int, n: int, seed: int
+    params: Params, spec: noise_mod.NoiseSpec, dt: float, order: int, n: int, seed: int,
+    extra: Sequence[str] = (),
 ) -> tuple[Any, int]:
-    """The noisy dilated circuit of ``n`` steps transpiled once, and the physical qubit of paper qubit 1."""
+    """The noisy dilated circuit of ``n`` steps transpiled once, and the physical qubit of paper qubit 1.
+
+    ``extra``: native instructions appended afterwards, checked in the device's target beforehand.
+    """
+    # The dilated circuit resets its ancillas and entangles: check the device before building anything.
+    noise_mod.check_device(spec, ("reset", "two-qubit gate", *extra))
     qc = circuits.trotter_circuit(params, dt, n, order=order, realization="dilated", save=False)
-    tqc = noise_mod.transpile_for(qc, spec, seed=seed)
+    tqc = noise_mod.transpile_for(qc, spec, seed=seed, extra=extra)
     return tqc, _final_layout(tqc)[MEASURED_QUBIT]
 
 
@@ -272,8 +280,9 @@ def noisy_state(
     from Aer's ``save_density_matrix`` on the transpiled circuit. ``seed`` (integer >= 0) fixes the
     transpiler.
     """
+    params = Params.require(params)
     spec = noise_mod.parse_noise(noise_spec)
-    seed = _check_seed(seed)
+    seed = _int_seed_arg(seed)
     order = circuits.validate_order(order)
     n = resolve_steps(params, dt, order, steps, tol)
     if spec.kind == "none":
@@ -394,6 +403,7 @@ def run_tomography(
         >>> run.verdict, run.counts.shape
         ('magic', (3, 2))
     """
+    params = Params.require(params)
     spec = noise_mod.parse_noise(noise)
     shots = _check_shots(shots)
     if not isinstance(mitigate, bool | np.bool_):
@@ -402,10 +412,9 @@ def run_tomography(
     if mitigate and estimator != "linear_inversion":
         raise InputError(f"estimator must be 'linear_inversion' with mitigate=True (the mitigated estimate is the "
                          f"inverted assignment, not a likelihood fit); got {estimator!r}")
+    seed = check_seed(seed)
     if seed is None:
         seed = fresh_seed()
-    elif not isinstance(seed, np.random.Generator):
-        seed = _check_seed(seed)
     ideal = spec.kind == "none"
     route = route if route is not None else ("power" if ideal else "gates")
     if not ideal and (route != "gates" or realization != "dilated"):
@@ -423,7 +432,7 @@ def run_tomography(
         qubit = MEASURED_QUBIT
     else:
         circuits.validate_dt(dt)
-        tstate, qubit = _transpiled_state(params, spec, dt, order, n, _int_seed(s_tr))
+        tstate, qubit = _transpiled_state(params, spec, dt, order, n, _int_seed(s_tr), extra=_NATIVE_MEASUREMENT)
         meta = {"route": route, "realization": realization, "order": order, "dt": float(dt), "steps": n,
                 "params": params.to_dict()}
         tcs = _noisy_tomography_circuits(tstate, qubit, meta)
@@ -462,9 +471,11 @@ def tomography_points(
     route. Aer gives circuit ``i`` of a job the seed ``seed_simulator + 2113 i``, so point ``k``'s counts
     depend only on ``(seed, k)``, not on the other points.
     """
-    pts = list(points)
-    if not pts or not all(isinstance(p, Params) for p in pts):
-        raise InputError("points must be a non-empty sequence of Params")
+    if isinstance(points, (Params, str, bytes, dict)) or not isinstance(points, Sequence | np.ndarray):
+        raise InputError(f"points must be a non-empty sequence of Params; got {quote(points)}")
+    pts = [Params.require(p, f"points[{i}]") for i, p in enumerate(points)]
+    if not pts:
+        raise InputError("points must be a non-empty sequence of Params; got an empty sequence")
     shots = _check_shots(shots)
     tol = convergence_tol(shots)
     circs = [qc for p in pts for qc in tomography_circuits(p, dt, order=order, route="power", tol=tol)]
@@ -488,7 +499,10 @@ def degradation_table(
 
     ``p = 0`` rows use the ideal circuit. ``base`` is a parametric spec whose ``depol`` is replaced.
     """
+    params = Params.require(params)
     spec0 = noise_mod.parse_noise(base)
+    if isinstance(depols, (str, bytes, dict)) or not isinstance(depols, Sequence | np.ndarray):
+        raise InputError(f"depols must be a sequence of numbers in [0, 1]; got {quote(depols)}")
     ps = [noise_mod._real("depol", p) for p in depols]
     bad = [p for p in ps if not 0.0 <= p <= 1.0]
     if bad:
@@ -577,7 +591,9 @@ def qiskit_experiments_tomography(
     from qiskit.quantum_info import DensityMatrix
     from qiskit_experiments.library import StateTomography
 
+    params = Params.require(params)
     shots = _check_shots(shots)
+    seed = _int_seed_arg(seed)
     n = resolve_steps(params, dt, order, steps, convergence_tol(shots))
     qc = circuits.trotter_circuit(params, dt, n, order=order, realization=realization, save=False)
     target = DensityMatrix(measures.reduced_state(_ideal_state(params, dt, order, n), 1))

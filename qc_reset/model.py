@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._checks import InputError
+from ._checks import InputError, quote, real_array
 
 __all__ = [
     "Params",
@@ -73,7 +73,7 @@ _H0 = 0.5 * (np.kron(_N1, _I2) + np.kron(_I2, _N1))
 
 
 def _check_array(name: str, value: Any, *, lo: float, lo_open: bool, allow_inf: bool) -> FloatArray:
-    arr = np.asarray(value, dtype=float)
+    arr = real_array(name, value)  # complex, strings, dicts, ragged lists, datetimes: InputError naming `name`
     bad = np.isnan(arr) | (arr < lo) | ((arr == lo) if lo_open else False)
     if not allow_inf:
         bad |= ~np.isfinite(arr)
@@ -99,9 +99,10 @@ def validate_params(
         The five parameters as float arrays of the broadcast shape.
 
     Raises:
-        ValueError: naming the offending parameter and its allowed range.
+        InputError: (a ``ValueError``) naming the offending parameter and its allowed range; also for
+            values that are not real numbers (complex, strings, dicts, ``None``, datetimes, ragged lists).
     """
-    g_arr = np.asarray(g, dtype=float)
+    g_arr = real_array("g", g)
     if np.any(~np.isfinite(g_arr)):
         raise InputError(f"g must be a finite real number; got {float(g_arr[~np.isfinite(g_arr)].flat[0])!r}")
     p1_arr = _check_array("p1", p1, lo=0.0, lo_open=False, allow_inf=False)
@@ -149,11 +150,31 @@ class Params:
     def __post_init__(self) -> None:
         names = ("g", "p1", "p2", "T1", "T2")
         for field in names:
-            if np.ndim(getattr(self, field)) != 0:
+            # real_array first: np.ndim of a dict or a symbolic Parameter is 0, which would pass here
+            if real_array(field, getattr(self, field)).ndim != 0:
                 raise InputError(f"{field} must be a scalar for Params; use the batched functions for arrays")
         checked = validate_params(self.g, self.p1, self.p2, self.T1, self.T2)
         for field, value in zip(names, checked, strict=True):
             object.__setattr__(self, field, float(value))
+
+    @classmethod
+    def require(cls, value: Any, name: str = "params") -> Params:
+        """``value`` if it is a :class:`Params`; otherwise an ``InputError`` naming ``name``.
+
+        Entry points that need numbers call this first, so that symbolic
+        :class:`~qc_reset.circuits.CircuitParameters`, dicts or tuples fail with a message instead of an
+        ``AttributeError`` deep inside.
+        """
+        if isinstance(value, cls):
+            return value
+        hint = ""
+        if type(value).__name__ == "CircuitParameters":
+            hint = ("; CircuitParameters are symbolic (build a circuit with qc_reset.circuits.trotter_circuit "
+                    "and bind numbers with CircuitParameters.values)")
+        elif isinstance(value, dict):
+            hint = "; use Params(**d)"
+        raise InputError(f"{name} must be a qc_reset.Params(g, p1, p2, T1, T2) of numbers; got "
+                         f"{type(value).__name__} {quote(value, 60)}{hint}")
 
     @property
     def z1(self) -> float:

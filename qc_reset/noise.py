@@ -41,12 +41,13 @@ import dataclasses
 import functools
 import math
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ._checks import InputError
+from ._checks import InputError, check_bytes, integer, quote
 from .model import Params
 
 __all__ = [
@@ -60,6 +61,12 @@ __all__ = [
     "noise_model",
     "simulator",
     "transpile_for",
+    "require_instructions",
+    "check_device",
+    "SHOT_MEMORY",
+    "SHOT_MEMORY_LIMIT",
+    "MAX_SHOTS",
+    "check_shots",
     "measured_physical_qubit",
     "calibrate_readout",
     "mitigate_counts",
@@ -75,6 +82,19 @@ PARAMETRIC_KEYS: tuple[str, ...] = ("depol", "depol2", "t1", "t2", "gate_time", 
 BASIS_GATES: tuple[str, ...] = ("rz", "sx", "x", "cx", "reset", "measure")
 _UNITS = {"": 1.0, "ns": 1.0, "us": 1e3, "ms": 1e6}
 _TIME = re.compile(r"^\s*([0-9.eE+-]+)\s*(ns|us|ms)?\s*$")
+#: Aer keeps every shot's outcome before it counts them: measured ~120 bytes per shot (10^7 shots of one
+#: density-matrix circuit peak at 1.15 GB, 30 million at 3.4 GB; Aer 0.18), rounded up.
+SHOT_MEMORY: int = 128
+#: Memory budget of the shots of one circuit.
+SHOT_MEMORY_LIMIT: int = 4 * 2**30
+#: Largest number of shots of one circuit: ``SHOT_MEMORY_LIMIT // SHOT_MEMORY`` = 2**25 (about 3.4e7,
+#: ~40 s of sampling per circuit); more shots are better taken as several seeded runs whose counts add.
+MAX_SHOTS: int = SHOT_MEMORY_LIMIT // SHOT_MEMORY
+#: Bisections of ``log p`` to ``rtol`` need ``log2(log(p_hi/p_lo)/log(1+rtol))`` runs: < 60 even for
+#: ``[1e-300, 1]`` at ``rtol = 1e-15``; more evaluations than this are a mistake, not a finer answer.
+_MAX_EVALUATIONS = 200
+#: Qiskit allocates every qubit below the highest index of a circuit.
+_MAX_QUBIT = 1023
 _SYNTAX = ("noise must be 'none', a parametric spec KEY=VALUE,... with keys " + ", ".join(PARAMETRIC_KEYS)
            + " (e.g. 'depol=1e-3,t1=50us,t2=70us,readout=0.02'), or 'fake:<Backend>[,layout=a-b-c-d]'")
 
@@ -227,6 +247,62 @@ def _number(key: str, text: str, *, time: bool = False) -> float:
     return value
 
 
+def check_shots(shots: Any, name: str = "shots", *, allow_zero: bool = False) -> int:
+    """Shots of one circuit: a whole number in ``[1, MAX_SHOTS]`` (``[0, ...]`` with ``allow_zero``).
+
+    The upper limit is memory: Aer holds :data:`SHOT_MEMORY` bytes per shot before counting, so the
+    message gives that estimate against :data:`SHOT_MEMORY_LIMIT`.
+    """
+    lo = 0 if allow_zero else 1
+    if isinstance(shots, bool | np.bool_) or not isinstance(shots, int | np.integer):
+        raise InputError(f"{name} must be an integer >= {lo} (at most {MAX_SHOTS}); got {quote(shots)}")
+    n = int(shots)
+    if n < lo:
+        raise InputError(f"{name} must be an integer >= {lo} (at most {MAX_SHOTS}); got {n}")
+    check_bytes(f"{name} = {n} per circuit", float(n) * SHOT_MEMORY, SHOT_MEMORY_LIMIT,
+                f"Aer keeps about {SHOT_MEMORY} B per shot before counting; at most {MAX_SHOTS} {name} per "
+                "circuit (add the counts of several seeded runs for more)")
+    return n
+
+
+def require_instructions(backend: Any, needed: Any, purpose: str) -> None:
+    """Raise ``InputError`` unless ``backend.target`` has every instruction name in ``needed``.
+
+    Checked before transpiling or submitting: a device without ``reset`` (FakeMelbourneV2, FakeBerlin,
+    FakeMiami) would otherwise fail deep in the transpiler, and one without the native ``rz``/``sx`` the
+    tomography appends would run those gates without their noise. ``"two-qubit gate"`` in ``needed``
+    asks for any two-qubit gate (the transpiler translates the circuit's gates into the target's).
+    """
+    target = getattr(backend, "target", None)
+    if target is None:
+        raise InputError(f"backend {_backend_name(backend)} has no target (a BackendV2 is needed) for {purpose}")
+    have = set(target.operation_names)
+    missing = sorted(n for n in set(needed) - {"two-qubit gate", "barrier"} if n not in have)
+    ops = [target.operation_from_name(n) for n in have]  # control flow is stored as a class: no num_qubits
+    if "two-qubit gate" in needed and not any(getattr(op, "num_qubits", 0) == 2 for op in ops
+                                              if not isinstance(op, type)):
+        missing.append("a two-qubit gate")
+    if missing:
+        shown = ", ".join(repr(m) for m in missing)
+        raise InputError(f"backend {_backend_name(backend)} does not support {shown}, needed by {purpose}; its "
+                         f"instructions: {', '.join(sorted(have))[:200]}")
+
+
+def check_device(spec: str | NoiseSpec, needed: Sequence[str]) -> None:
+    """For a ``fake:`` spec, :func:`require_instructions` of the device; nothing for other specs.
+
+    Called before a circuit is built, so that a device that cannot run it fails at once.
+    """
+    s = parse_noise(spec)
+    if s.kind == "fake":
+        require_instructions(fake_backend(str(s.backend)), set(needed), f"the circuits on fake:{s.backend}")
+
+
+def _backend_name(backend: Any) -> str:
+    name = getattr(backend, "name", None)
+    return f"{type(backend).__name__}" + (f" ({name})" if isinstance(name, str) and name else "")
+
+
 def fake_backend_names() -> list[str]:
     """Names of the fake IBM devices (``BackendV2``) in ``qiskit_ibm_runtime.fake_provider``."""
     return list(_fake_names())
@@ -348,13 +424,19 @@ def simulator(spec: NoiseSpec) -> Any:
     return AerSimulator(method="density_matrix", noise_model=noise_model(spec))
 
 
-def transpile_for(circuits: Any, spec: NoiseSpec, *, seed: int = 0) -> Any:
+def transpile_for(circuits: Any, spec: NoiseSpec, *, seed: int = 0, extra: Sequence[str] = ()) -> Any:
     """Transpile to the spec's hardware: ``BASIS_GATES`` (parametric) or the fake device with its layout.
 
     ``none`` returns the circuits unchanged. ``seed`` fixes the transpiler's randomized passes.
+    For a fake device, its ``target`` must hold every non-gate instruction of the circuits (``reset``,
+    ``measure``), a two-qubit gate, and the native instructions ``extra`` that the caller appends
+    after transpiling; otherwise ``InputError`` names what is missing (:func:`require_instructions`).
     """
     from qiskit import transpile
+    from qiskit.circuit import Gate
 
+    spec = parse_noise(spec)
+    seed = integer("seed", seed, lo=0, hi=2**63 - 1)
     if spec.kind == "none":
         return circuits
     if spec.kind == "parametric":
@@ -362,6 +444,13 @@ def transpile_for(circuits: Any, spec: NoiseSpec, *, seed: int = 0) -> Any:
     backend = fake_backend(str(spec.backend))
     if spec.layout is not None and max(spec.layout) >= backend.num_qubits:
         raise InputError(f"noise layout {spec.layout} exceeds the {backend.num_qubits} qubits of {spec.backend}")
+    qcs = circuits if isinstance(circuits, list | tuple) else [circuits]
+    needed = {"two-qubit gate"} if qcs else set()
+    needed |= set(extra)
+    for qc in qcs:
+        needed |= {op.name for op in (inst.operation for inst in qc.data)
+                   if not isinstance(op, Gate)} - {"barrier"}
+    require_instructions(backend, needed, f"the circuits on fake:{spec.backend}")
     return transpile(circuits, backend=backend, initial_layout=list(spec.layout) if spec.layout else None,
                      optimization_level=1, seed_transpiler=seed)
 
@@ -385,12 +474,19 @@ def calibrate_readout(spec: str | NoiseSpec, qubit: int, *, shots: int, seed: in
     from qiskit import QuantumCircuit
 
     spec = parse_noise(spec)
-    shots = _positive_int("shots", shots)
-    seed = _positive_int("seed", seed, 0)
-    qubit = _positive_int("qubit", qubit, 0)
-    n = qubit + 1 if spec.kind != "fake" else fake_backend(str(spec.backend)).num_qubits
-    if qubit >= n:
-        raise InputError(f"qubit must be a physical qubit of {spec.backend} (0..{n - 1}); got {qubit}")
+    shots = check_shots(shots)
+    seed = integer("seed", seed, lo=0, hi=2**63 - 1)
+    if spec.kind == "fake":
+        backend = fake_backend(str(spec.backend))
+        qubit = integer("qubit", qubit, lo=0, hi=_MAX_QUBIT)
+        if qubit >= backend.num_qubits:
+            raise InputError(f"qubit must be a physical qubit of {spec.backend} (0..{backend.num_qubits - 1}); "
+                             f"got {qubit}")
+        require_instructions(backend, {"x", "measure"}, "the readout calibration")
+        n = backend.num_qubits
+    else:
+        qubit = integer("qubit", qubit, lo=0, hi=_MAX_QUBIT)
+        n = qubit + 1
     cals = []
     for bit in (0, 1):
         qc = QuantumCircuit(n, 1, name=f"readout_cal_{bit}")
@@ -405,12 +501,6 @@ def calibrate_readout(spec: str | NoiseSpec, qubit: int, *, shots: int, seed: in
         A[0, j] = counts.get("0", 0) / shots
         A[1, j] = 1.0 - A[0, j]
     return A
-
-
-def _positive_int(name: str, value: Any, lo: int = 1) -> int:
-    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) or value < lo:
-        raise InputError(f"{name} must be an integer >= {lo}; got {value!r}")
-    return int(value)
 
 
 def _assignment(A: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -450,7 +540,7 @@ def mitigate_estimate(
 
     c = _counts(counts)
     a = _assignment(A)
-    m = _positive_int("cal_shots", cal_shots)
+    m = check_shots(cal_shots, "cal_shots")
     a0, a1 = a[..., 0, 0, None], a[..., 1, 1, None]
     s = a0 + a1 - 1.0
     n = c.sum(axis=-1)
@@ -573,16 +663,15 @@ def max_gate_error(
     lo, hi = (float(x) for x in bracket)
     if not 0 < lo < hi <= 1:
         raise InputError(f"bracket must satisfy 0 < p_lo < p_hi <= 1; got {bracket!r}")
-    if isinstance(shots, bool | np.bool_) or not isinstance(shots, int | np.integer) or shots < 0:
-        raise InputError(f"shots must be an integer >= 0 (0 = exact density matrix); got {shots!r}")
-    shots = int(shots)
+    shots = check_shots(shots, allow_zero=True)  # 0 = exact density matrix
     if not rtol > 0:
         raise InputError(f"rtol must be > 0; got {rtol!r}")
-    max_evaluations = _positive_int("max_evaluations", max_evaluations, 2)
+    max_evaluations = integer("max_evaluations", max_evaluations, lo=2, hi=_MAX_EVALUATIONS)
     if not isinstance(mitigate, bool | np.bool_):
         raise InputError(f"mitigate must be a bool; got {mitigate!r}")
+    params = Params.require(params)
     if seed is not None:
-        seed = _positive_int("seed", seed, 0)
+        seed = integer("seed", seed, lo=0, hi=2**63 - 1)
     elif shots > 0:
         seed = emulation.fresh_seed()
     level = tomography._level(level)

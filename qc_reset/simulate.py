@@ -32,7 +32,8 @@ import numpy as np
 import numpy.typing as npt
 
 from . import circuits, exact, measures
-from ._checks import InputError
+from . import noise as noise_mod
+from ._checks import InputError, quote
 from .circuits import validate_dt, validate_order, validate_realization, validate_steps
 from .model import ComplexArray, FloatArray, Params
 
@@ -46,6 +47,7 @@ __all__ = [
     "auto_steps",
     "system_channel",
     "default_backend",
+    "check_backend",
     "simulate",
     "simulate_many",
 ]
@@ -160,6 +162,28 @@ def default_backend() -> Any:
     return _BACKEND
 
 
+def check_backend(backend: Any, circuits_: Sequence[Any] = ()) -> Any:
+    """``backend`` if it can run ``circuits_`` exactly: an ``AerSimulator(method="density_matrix")``.
+
+    Every route saves the exact density matrix, so a statevector simulator (which samples one
+    trajectory of the ``Kraus``/``reset`` channels) or a device backend (whose noise would be ignored)
+    would give a silently wrong state; they are refused, as is a simulator whose ``target`` lacks an
+    instruction of the circuits (e.g. ``AerSimulator.from_backend(...)`` has no ``kraus``).
+    """
+    from qiskit_aer import AerSimulator
+
+    if not isinstance(backend, AerSimulator) or backend.options.method != "density_matrix":
+        got = type(backend).__name__
+        if isinstance(backend, AerSimulator):
+            got += f"(method={backend.options.method!r})"
+        raise InputError("backend must be an AerSimulator(method='density_matrix') (simulate saves the exact "
+                         f"density matrix); got {got} {quote(backend, 40)}; for device noise use "
+                         "qc_reset.emulation with noise='fake:NAME'")
+    needed = {name for qc in circuits_ for name in qc.count_ops()}
+    noise_mod.require_instructions(backend, needed, "the simulated circuits")
+    return backend
+
+
 @dataclasses.dataclass(frozen=True)
 class SimulationResult:
     r"""The state after ``steps`` Trotter steps on Aer, with the exact steady state for comparison.
@@ -266,7 +290,7 @@ def simulate(
         (50, (4, 4))
     """
     return simulate_many(
-        [params], dt, steps=steps, order=order, realization=realization, route=route,
+        [Params.require(params)], dt, steps=steps, order=order, realization=realization, route=route,
         initial_state=initial_state, tol=tol, backend=backend,
     )[0]
 
@@ -305,6 +329,11 @@ def simulate_many(
 
     With ``route="gates"`` and the dilated realization all points share one parametric circuit, so
     ``"auto"`` uses the largest :math:`N` of the points.
+
+    Raises:
+        InputError: for bad arguments, a ``backend`` that is not a density-matrix ``AerSimulator``
+            (:func:`check_backend`), or circuits too large to run (the ``gates`` and ``superop`` routes grow
+            linearly with the steps; :func:`qc_reset.circuits.check_circuit_steps`), before any circuit is built.
     """
     validate_dt(dt)
     order = validate_order(order)
@@ -313,9 +342,14 @@ def simulate_many(
     n_req = validate_steps(steps)
     if n_req == "auto":
         _validate_tol(tol)
+    if isinstance(points, (Params, str, bytes, dict)) or not isinstance(points, Sequence | np.ndarray):
+        raise InputError(f"points must be a non-empty sequence of Params; got {quote(points)}")
     points = list(points)
-    if not points or not all(isinstance(p, Params) for p in points):
-        raise InputError("points must be a non-empty sequence of Params")
+    if not points:
+        raise InputError("points must be a non-empty sequence of Params; got an empty sequence")
+    points = [Params.require(p, f"points[{i}]") for i, p in enumerate(points)]
+    if backend is not None:
+        check_backend(backend)  # the method before any work; the instructions once the circuits exist
     rho0s = [
         np.kron(p.tau1(), p.tau2()) if initial_state is None else circuits._as_density_matrix(initial_state)
         for p in points
@@ -324,19 +358,24 @@ def simulate_many(
     ns = [auto_steps(S, r0, tol) if n_req == "auto" else int(n_req) for S, r0 in zip(S_list, rho0s, strict=True)]
     if route == "gates" and realization == "dilated":
         ns = [max(ns)] * len(ns)
+    if route != "power":  # power: one superop S^N, O(1) in the steps
+        circuits.check_circuit_steps(ns, realization if route == "gates" else "superop")
     backend = backend if backend is not None else default_backend()
 
     if route == "gates" and realization == "dilated":
         cp = circuits.CircuitParameters.create()
         qc = circuits.trotter_circuit(cp, None, ns[0], order=order, realization=realization,
                                       initial_state=initial_state)
+        check_backend(backend, [qc])
         job = backend.run(qc, parameter_binds=[cp.binds(points, dt)])
     elif route == "gates":
         qcs = [circuits.trotter_circuit(p, dt, n, order=order, realization=realization,
                                         initial_state=initial_state) for p, n in zip(points, ns, strict=True)]
+        check_backend(backend, qcs)
         job = backend.run(qcs)
     else:
         qcs = [_superop_circuit(S, r0, n, power=(route == "power")) for S, r0, n in zip(S_list, rho0s, ns, strict=True)]
+        check_backend(backend, qcs)
         job = backend.run(qcs)
     result = job.result()
     if not result.success:
