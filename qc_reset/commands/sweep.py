@@ -1,4 +1,8 @@
-"""``qc-reset sweep CONFIG.toml --out DIR``: a resumable parameter sweep (see qc_reset.sweep)."""
+"""``qc-reset sweep CONFIG.toml --out DIR``: a resumable parameter sweep (see qc_reset.sweep).
+
+The output folder is locked for the run: a second sweep on it exits 2 at once, naming the
+folder and the running sweep's pid.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,10 @@ def register(sub: Any) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="address of an existing Dask scheduler (default: a LocalCluster)")
     p.add_argument("--workers", type=int, default=2, help="workers of the default LocalCluster (default 2)")
+    p.add_argument("--connect-timeout", type=float, default=10.0, metavar="S",
+                   help="seconds to wait for the Dask scheduler to answer (default 10)")
+    p.add_argument("--worker-timeout", type=float, default=30.0, metavar="S",
+                   help="seconds to wait for a first Dask worker (default 30)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=run)
 
@@ -31,12 +39,13 @@ def run(args: argparse.Namespace) -> int:
     """Load the config, run the sweep, report where the results are."""
     from ..sweep import load_config, run_sweep
 
-    if args.workers < 1:
-        raise InputError(f"--workers must be >= 1; got {args.workers}")
+    if not 1 <= args.workers <= 1024:
+        raise InputError(f"--workers must be an integer in [1, 1024]; got {args.workers}")
     cfg = load_config(args.config)
     try:
         records = run_sweep(cfg, args.out, resume=args.resume, executor=args.executor,
-                            scheduler=args.scheduler, progress=not args.no_progress, n_workers=args.workers)
+                            scheduler=args.scheduler, progress=not args.no_progress, n_workers=args.workers,
+                            connect_timeout=args.connect_timeout, worker_timeout=args.worker_timeout)
     except KeyboardInterrupt:
         print(f"error: interrupted; finished points are saved in {args.out}; rerun with --resume",
               file=sys.stderr)
