@@ -1,21 +1,26 @@
 """Benchmark: the figures job and a 10^6-point exact magic map, side by side with baselines.
 
-    python benchmarks/bench_figures.py [--skip-figures]
+    python benchmarks/bench_figures.py [--skip-figures] [--runs 3] [--before DIR]
 
 (1) A 1000 x 1000 exact map of the magic region in the (g, T1) plane (p1 = p2 = 0.3, T2 = 0.02):
     ``qc_reset.critical.magic_map`` (exact factorization ||r||_1 = tanh(1/2T1) F(g): 1000 solves)
     against solving the steady state at every one of the 10^6 points (batched ``steady_bloch``, in
     chunks), and against the batched 16x16 Liouvillian solve on a 10^5-point subset (scaled).
-(2) ``qc-reset figures`` for all figures, with circuit points and without.
+(2) ``qc-reset figures`` for all figures, with circuit points and without, and in one process
+    (``make_figures(jobs=1)``); with ``--before DIR`` also from another checkout of the package
+    (e.g. ``git worktree add /tmp/before <rev>``), the variants taking turns in each round.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 from _timing import best_of
@@ -24,6 +29,7 @@ from qc_reset import measures
 from qc_reset.critical import magic_map
 from qc_reset.exact import generator, steady_bloch
 
+ROOT = Path(__file__).resolve().parent.parent  # this checkout
 P1 = P2 = 0.3
 T2 = 0.02
 
@@ -50,6 +56,8 @@ def liouvillian_map_subset(g: np.ndarray, T1: np.ndarray) -> np.ndarray:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--skip-figures", action="store_true")
+    ap.add_argument("--runs", type=int, default=3, help="alternating rounds of the figures job")
+    ap.add_argument("--before", help="source folder of another checkout, timed side by side as 'before'")
     args = ap.parse_args()
     g = np.linspace(1e-4, 0.3, 1000)
     T1 = np.linspace(0.01, 0.4, 1000)
@@ -68,19 +76,38 @@ def main() -> None:
     print(f"max |difference| between the three: {dev:.1e}")
     if args.skip_figures:
         return
-    rows = []
-    for label, extra in (("qc-reset figures (all, with circuit points)", []),
-                         ("qc-reset figures --no-circuit", ["--no-circuit"])):
-        with tempfile.TemporaryDirectory() as out:
-            t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "qc_reset.cli", "figures", "--out", out, *extra], check=True,
-                           capture_output=True)
-            rows.append((label, time.perf_counter() - t0))
-    base = rows[1][1]
-    print(f"\n{'figures job (one run each, process start included)':<52}{'time [s]':>10}{'ratio':>9}")
-    for label, t in rows:
-        print(f"{label:<52}{t:>10.2f}{t / base:>9.2f}")
+    figures_job(args.runs, args.before)
 
+
+def figures_job(runs: int, before: str | None) -> None:
+    """Whole ``qc-reset figures`` runs (process start included), the variants taking turns."""
+    env_now = dict(os.environ, PYTHONPATH=str(ROOT))
+    one_process = ("import sys; from qc_reset.figures import make_figures; "
+                   "make_figures(sys.argv[1], jobs=1, verbose=False)")
+    cases: list[tuple[str, list[str], dict[str, str]]] = [
+        ("qc-reset figures (all, circuit points)", ["-m", "qc_reset.cli", "figures", "--out"], env_now),
+        ("  same, one process (make_figures jobs=1)", ["-c", one_process], env_now),
+        ("qc-reset figures --no-circuit", ["-m", "qc_reset.cli", "figures", "--no-circuit", "--out"], env_now),
+    ]
+    if before:
+        env_before = dict(os.environ, PYTHONPATH=str(Path(before).resolve()))
+        cases.insert(0, ("before: qc-reset figures (all, circuit points)",
+                         ["-m", "qc_reset.cli", "figures", "--out"], env_before))
+    times: list[list[float]] = [[] for _ in cases]
+    for _ in range(runs):
+        for k, (_, argv, env) in enumerate(cases):
+            with tempfile.TemporaryDirectory() as out:
+                t0 = time.perf_counter()
+                # A neutral working folder: with -c/-m the current folder comes first on sys.path.
+                subprocess.run([sys.executable, *argv, out], check=True, capture_output=True, env=env,
+                               cwd=tempfile.gettempdir())
+                times[k].append(time.perf_counter() - t0)
+    base = times[0]
+    print(f"\nfigures job, whole process, {runs} alternating rounds; ratio: median over rounds of t / t(first row)")
+    print(f"{'command':<52}{'median [s]':>11}{'min [s]':>9}{'ratio':>8}")
+    for (label, _, _), t in zip(cases, times, strict=True):
+        ratio = statistics.median(a / b for a, b in zip(t, base, strict=True))
+        print(f"{label:<52}{statistics.median(t):>11.2f}{min(t):>9.2f}{ratio:>8.2f}")
 
 if __name__ == "__main__":
     main()

@@ -94,3 +94,82 @@ def test_fig2_circuit_points_and_error_bars(tmp_path: Path) -> None:
             assert 0.5 < err * np.sqrt(CIRCUIT["shots"]) < 1.5
             exact = float(measures.l1_coherence(steady_bloch(*args(x))))
             assert abs(y - exact) < 4 * err, (name, x, y, exact, err)
+
+
+@pytest.fixture(scope="module")
+def two_ways(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[Path], list[Path]]:
+    """Figs. 2 and transient (the cheapest two) written by one process and by two worker processes."""
+    seq, par = tmp_path_factory.mktemp("seq"), tmp_path_factory.mktemp("par")
+    files_seq = make_figures(seq, ["transient", "2"], circuit=False, verbose=False, jobs=1)
+    files_par = make_figures(par, ["transient", "2"], circuit=False, verbose=False, jobs=2)
+    return seq, par, files_seq, files_par
+
+
+def test_parallel_figures_equal_sequential(two_ways: tuple[Path, Path, list[Path], list[Path]]) -> None:
+    seq, par, files_seq, files_par = two_ways
+    assert [f.relative_to(seq) for f in files_seq] == [f.relative_to(par) for f in files_par]
+    assert [f.name for f in files_seq] == ["transient.png", "transient.pdf", "transient.csv", "fig2.png",
+                                           "fig2.pdf", "fig2.csv"]
+    for f in files_seq:
+        assert f.exists() and (par / f.name).exists()
+        if f.suffix == ".csv":
+            assert f.read_bytes() == (par / f.name).read_bytes()
+
+
+@pytest.mark.parametrize("jobs", [0, -1, 1.5, "2", True])
+def test_jobs_validation(tmp_path: Path, jobs: object) -> None:
+    with pytest.raises(ValueError, match=r"^jobs must be a whole number in \[1, "):
+        make_figures(tmp_path, ["7"], circuit=False, verbose=False, jobs=jobs)  # type: ignore[arg-type]
+
+
+#: The transient series against an independent trajectory: powers of one propagator, SciPy's
+#: (Pade) expm of the complex 16x16 Liouvillian over the grid step (no eigenbasis), applied 800
+#: times (rounding grows to ~1e-13); the CSV keeps 12 significant digits, so 1e-10 on values ~1.
+TRANSIENT_CSV_TOL = 1e-10
+
+
+def test_transient_series_match_expm(two_ways: tuple[Path, Path, list[Path], list[Path]]) -> None:
+    import scipy.linalg
+
+    from qc_reset.model import Params
+
+    _, series = _read(two_ways[0] / "transient.csv")
+    P = FIGURE_PARAMS["transient"]
+    t = np.linspace(0.0, 40.0, 801)
+
+    def l1_norm_of_trajectory(T1: float) -> np.ndarray:
+        pt = Params(g=P["g"], p1=P["p1"], p2=P["p2"], T1=T1, T2=P["T2"])
+        step = scipy.linalg.expm(pt.liouvillian() * (t[1] - t[0]))
+        vecs = [np.kron(pt.tau1(), pt.tau2()).reshape(16)]
+        for _ in t[1:]:
+            vecs.append(step @ vecs[-1])
+        rho = np.array(vecs).reshape(-1, 2, 2, 2, 2)
+        rho1 = np.einsum("tabcb->tac", rho)
+        r = np.stack([2 * rho1[:, 0, 1].real, -2 * rho1[:, 0, 1].imag, (rho1[:, 0, 0] - rho1[:, 1, 1]).real], -1)
+        return np.abs(r).sum(-1)
+
+    for T1 in (0.1, 0.3):
+        xy = np.array([(x, y) for x, y, _ in series[f"l1_norm_T1={T1}"]])
+        np.testing.assert_allclose(xy[:, 0], t, atol=TRANSIENT_CSV_TOL, rtol=0)
+        np.testing.assert_allclose(xy[:, 1], l1_norm_of_trajectory(T1), atol=TRANSIENT_CSV_TOL, rtol=0)
+    peaks = {x: y for x, y, _ in series["peak_l1_norm_vs_T1"]}
+    for T1 in (min(peaks), max(peaks)):
+        assert peaks[T1] == pytest.approx(l1_norm_of_trajectory(T1).max(), abs=TRANSIENT_CSV_TOL)
+
+
+def test_worker_error_reaches_the_caller(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A figure failing in a worker process raises the same error type and message here."""
+    import multiprocessing
+
+    from qc_reset import figures
+    from qc_reset._checks import InputError
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the patched builder reaches the workers only through fork")
+
+    def broken(axes: object, circuit: bool) -> figures.SeriesLog:
+        raise InputError("broken figure")
+
+    monkeypatch.setitem(figures.FIGURES, "7", broken)
+    with pytest.raises(InputError, match="^broken figure$"):
+        make_figures(tmp_path, ["7", "transient"], circuit=False, verbose=False, jobs=2)
