@@ -37,7 +37,7 @@ def _shots(text: str) -> int:
     """argparse type of ``--shots``: a whole number >= 0 (0: no tomography); the library bounds it."""
     n = whole_number()(text)
     if n < 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 0 (0: no tomography); got {quote(text)}")
+        raise argparse.ArgumentTypeError(f"shots must be a whole number >= 0 (0: no tomography); got {quote(text)}")
     return n
 
 
