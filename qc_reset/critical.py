@@ -52,11 +52,13 @@ _N_CANDIDATES = 4  # grid local maxima refined per point
 
 def g_search_grid(gamma: float) -> FloatArray:
     """Positive couplings on which F is sampled before refinement, for rate sum ``gamma``."""
-    rel = gamma * np.logspace(-9, 2.5, 460)  # the weak-coupling optimum scales like gamma**3
+    gamma = min(gamma, np.finfo(float).max)  # p1 + p2 may overflow; the grid needs only its scale
+    with np.errstate(over="ignore"):
+        rel = gamma * np.logspace(-9, 2.5, 460)  # the weak-coupling optimum scales like gamma**3
     absolute = np.logspace(-9, 3, 240)
     offsets = min(gamma, 0.5) * np.logspace(-3, 1.5, 120)
     g = np.concatenate([rel, absolute, 0.5 - offsets, 0.5 + offsets, [0.5]])
-    return np.unique(g[g > 0])
+    return np.unique(g[np.isfinite(g) & (g > 0)])
 
 
 def _F(g: FloatArray, p1: FloatArray, p2: FloatArray, T2: FloatArray) -> FloatArray:
@@ -104,7 +106,7 @@ def max_l1_norm(
     n = p1f.size
     if n == 0:
         return np.empty(shape), np.empty(shape)
-    grids = [g_search_grid(float(p1f[i] + p2f[i])) for i in range(n)]
+    grids = [g_search_grid(float(p1f[i]) + float(p2f[i])) for i in range(n)]
     width = max(len(x) for x in grids)
     G = np.array([np.pad(x, (0, width - len(x)), mode="edge") for x in grids])  # (n, width)
     F = _F(G, p1f[:, None], p2f[:, None], T2f[:, None])

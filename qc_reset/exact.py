@@ -13,17 +13,29 @@ matrix product, and a transient is one eigendecomposition of G (``expm`` near ex
 points). Steady states use the faster resolvent
 reduction of :mod:`qc_reset.resolvent` (6x6 systems, exact), vectorized over any number of
 parameter points.
+
+Domain. :func:`steady_state`, :func:`steady_bloch` and :func:`steady_bloch_unit` accept every
+finite g, finite rates p1, p2 >= 0 with p1 + p2 > 0 and temperatures in [0, inf], except the
+points without a unique steady state (g = 0 with p1 = 0 or p2 = 0: SteadyStateError). Every
+returned state is exactly Hermitian, has unit trace to rounding, is positive semidefinite to
+1e-12 and agrees with a high-precision solve to 1e-13 or better (``docs/domain.md``). Points
+the double-precision solver cannot certify are solved in high precision; a call refuses, with
+an InputError naming the point, more than ``resolvent.MAX_HP_POINTS`` of them, a point that
+cannot be resolved at all, and outputs above :data:`MAX_OUTPUT_BYTES`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from . import model, resolvent
-from ._checks import InputError
+from ._checks import InputError, check_bytes, real_array
 from .model import PAULI, ComplexArray, FloatArray, Params
 
 __all__ = [
@@ -90,14 +102,20 @@ def _generator_unchecked(
     return (coef.reshape(-1, 6) @ _K_FLAT).reshape(*g.shape, 16, 16)
 
 
-#: Smallest total reset rate p1 + p2 the steady-state solver accepts: below it gamma^2
-#: underflows in double precision. (Physically, rates this small against omega = 1 mean no bath.)
-MIN_RATE_SUM = 1e-100
+#: Smallest total reset rate p1 + p2 the steady-state solver accepts. The solver works with
+#: rate ratios (p/gamma, Delta/gamma), so any p1 + p2 > 0 is resolved; kept for callers that
+#: check against it.
+MIN_RATE_SUM = 0.0
+#: Largest output (bytes) one call of :func:`steady_state` or :func:`steady_bloch` builds; larger
+#: grids are refused before any work and should be split by the caller.
+MAX_OUTPUT_BYTES = 4 * 2**30
+#: Points solved together; the working memory of a chunk is about 2 kB per point (~32 MB).
+CHUNK_POINTS = 2**14
 
 
 def _check_unique(g: FloatArray, p1: FloatArray, p2: FloatArray) -> None:
-    if np.any(p1 + p2 < MIN_RATE_SUM):
-        raise InputError(f"p1 + p2 must be at least {MIN_RATE_SUM:g} for the steady state to be resolved")
+    if np.any(~(np.maximum(p1, p2) > MIN_RATE_SUM)):
+        raise InputError("p1 and p2 must not both be 0 (allowed: p1 >= 0, p2 >= 0, p1 + p2 > 0)")
     # With g = 0 the qubits decouple, and a qubit without a bath keeps its initial state.
     bad = (g == 0) & ((p1 == 0) | (p2 == 0))
     if np.any(bad):
@@ -116,15 +134,59 @@ def _coefficients_to_rho(c: FloatArray) -> ComplexArray:
     return rho
 
 
+_NAMES = ("g", "p1", "p2", "T1", "T2")
+
+
+def _batched(
+    what: str, args: tuple[npt.ArrayLike, ...], tail: tuple[int, ...], dtype: type,
+    solve: Callable[[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray], npt.NDArray[Any]],
+) -> npt.NDArray[Any]:
+    """Validate, bound the output size, then solve the flattened broadcast chunk by chunk.
+
+    The broadcast inputs stay views: each chunk is validated and solved from copies of
+    :data:`CHUNK_POINTS` points, so the peak memory is the output plus one chunk's work. Every
+    chunk is validated before the first is solved, so bad input costs no solving.
+    """
+    arrays = [real_array(name, value) for name, value in zip(_NAMES, args, strict=True)]
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    except ValueError as exc:
+        raise InputError(f"g, p1, p2, T1, T2 must broadcast to a common shape: {exc}") from None
+    n = math.prod(shape)
+    item = np.dtype(dtype).itemsize * math.prod(tail)
+    check_bytes(f"{what} of shape {shape}", float(n) * item, MAX_OUTPUT_BYTES,
+                "split the parameter grid into several calls")
+    views = [np.broadcast_to(a, shape) for a in arrays]
+
+    def chunk(i0: int, i1: int) -> tuple[FloatArray, ...]:
+        parts = [v.flat[i0:i1] if v.ndim else np.full(i1 - i0, float(v)) for v in views]
+        g, p1, p2, T1, T2 = model.validate_params(*parts)
+        _check_unique(g, p1, p2)
+        return g, p1, p2, T1, T2
+
+    bounds = [(i0, min(i0 + CHUNK_POINTS, n)) for i0 in range(0, n, CHUNK_POINTS)]
+    if len(bounds) > 1:
+        for i0, i1 in bounds:
+            chunk(i0, i1)
+    out: npt.NDArray[Any] = np.empty((n, *tail), dtype=dtype)
+    for i0, i1 in bounds:
+        g, p1, p2, T1, T2 = chunk(i0, i1)
+        out[i0:i1] = solve(g, p1, p2, model.bath_polarization(T1), model.bath_polarization(T2))
+    return out.reshape(*shape, *tail)
+
+
 def steady_state(
     g: npt.ArrayLike, p1: npt.ArrayLike, p2: npt.ArrayLike, T1: npt.ArrayLike, T2: npt.ArrayLike
 ) -> ComplexArray:
     """Exact steady state of the master equation, qubit 1 first.
 
-    All arguments broadcast against each other; the result has shape ``(..., 4, 4)``.
+    All arguments broadcast against each other; the result has shape ``(..., 4, 4)``, each
+    state exactly Hermitian with unit trace (to rounding) and accurate to about 1e-15 (see the
+    module docstring for the domain).
 
     Raises:
-        ValueError: for parameters outside their ranges (see :func:`qc_reset.model.validate_params`).
+        ValueError: for parameters outside their ranges (see :func:`qc_reset.model.validate_params`),
+            an output above :data:`MAX_OUTPUT_BYTES`, or points too ill-conditioned to resolve.
         SteadyStateError: where the steady state is not unique (g = 0 with p1 = 0 or p2 = 0).
 
     Example:
@@ -132,19 +194,23 @@ def steady_state(
         >>> rho.shape
         (4, 4)
     """
-    g, p1, p2, T1, T2 = model.validate_params(g, p1, p2, T1, T2)
-    _check_unique(g, p1, p2)
-    return resolvent.steady_rho(g, p1, p2, model.bath_polarization(T1), model.bath_polarization(T2))
+    return _batched("steady_state", (g, p1, p2, T1, T2), (4, 4), complex, resolvent.steady_rho)
 
 
 def steady_bloch(
     g: npt.ArrayLike, p1: npt.ArrayLike, p2: npt.ArrayLike, T1: npt.ArrayLike, T2: npt.ArrayLike
 ) -> FloatArray:
-    """Bloch vector (rx, ry, rz) of qubit 1 in the exact steady state, shape (..., 3)."""
-    g, p1, p2, T1, T2 = model.validate_params(g, p1, p2, T1, T2)
-    _check_unique(g, p1, p2)
-    u = resolvent.steady_local(g, p1, p2, model.bath_polarization(T1), model.bath_polarization(T2))
-    return u[..., :3]
+    """Bloch vector (rx, ry, rz) of qubit 1 in the exact steady state, shape (..., 3).
+
+    Same arguments, accuracy and errors as :func:`steady_state`.
+    """
+    return _batched("steady_bloch", (g, p1, p2, T1, T2), (3,), float, _bloch_of_qubit1)
+
+
+def _bloch_of_qubit1(
+    g: FloatArray, p1: FloatArray, p2: FloatArray, z1: FloatArray, x2: FloatArray
+) -> FloatArray:
+    return resolvent.steady_local(g, p1, p2, z1, x2)[:, :3]
 
 
 def steady_bloch_unit(

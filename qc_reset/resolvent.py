@@ -18,16 +18,36 @@ Every entry of the 6x6 system is a fixed linear combination of nine functions of
 :math:`\Delta/(\gamma^2+\Delta^2)` for the four nonzero gaps
 :math:`\Delta \in \{1/2-g,\ 1/2+g,\ 1,\ 2g\}`. The combination coefficients are computed once
 at import from the Pauli matrices, so nothing here is typed in by hand. This path is exact (no
-truncation), and faster per point than a batched 16x16 complex solve, more so for Bloch vectors alone
-(``benchmarks/bench_exact.py`` measures both side by side; see docs/benchmarks.md); ``tests/test_exact.py``
-checks it against the null space of the 16x16 Liouvillian built independently in
-:mod:`qc_reset.model`.
+truncation); ``tests/test_exact.py`` checks it against the null space of the 16x16 Liouvillian
+built independently in :mod:`qc_reset.model`, ``tests/test_exact_extremes.py`` against an
+mpmath solve at the corners of the domain.
+
+Accuracy where the system is ill-conditioned. The system is solved in scaled form, with
+:math:`w_i = p_i/\gamma` and :math:`t = \Delta/\gamma` only (no overflow for any finite
+input), and written so that the cancellations that used to destroy it happen exactly:
+
+* a function :math:`1/(1+t^2)` close to 1 is written :math:`1 - t^2/(1+t^2)`, and its 1 joins
+  exact constant tables that cancel against the identity, so :math:`1 - p_2/\gamma` is
+  :math:`p_1/\gamma` to full relative precision (small p1) and :math:`(g/\gamma)^2` survives
+  next to 1 (the gap :math:`g^2/p_1` at p2 = 0);
+* the gaps :math:`1/2 \mp g` enter through their mean and their half difference, the latter
+  in closed form (it is proportional to g and would otherwise be lost at small g).
+
+Each point then carries Skeel's first-order error bound
+:math:`\epsilon\,|A^{-1}|(|A||u| + |b|)`, with :math:`|A|` the magnitudes of the terms each
+entry is summed from (plus the smallest normal number, for underflow). Points whose bound
+exceeds :data:`TRUST_BOUND` are solved again in high precision (mpmath, exact inputs and
+coefficients, increasing digits until two precisions agree) -- none on 2e5 log-uniform points
+with rates and couplings in [1e-12, 1e3], but the far corners (rate ratios beyond ~1e-290,
+subnormal weights). At p2 = 0 (g != 0) the exact answer tau1 (x) tau1 is returned directly.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
+from ._checks import InputError
 from .model import PAULI, ComplexArray, FloatArray
 
 __all__ = ["steady_local", "steady_rho"]
@@ -95,23 +115,284 @@ _IN_KX = tuple(_idx(k, 1) for k in (1, 2, 3))
 _IN_IK = tuple(_idx(0, k) for k in (1, 2, 3))
 _IN_ZK = tuple(_idx(3, k) for k in (1, 2, 3))
 _INPUTS = _IN_KI + _IN_KX + _IN_IK + _IN_ZK + (_idx(3, 0), _idx(0, 1))
-_C = _phi_coefficients(_LOCAL, _INPUTS).reshape(6 * len(_INPUTS), 9).T.copy()  # (9, 6*14)
+# The coefficients are multiples of 1/2; snapping them removes the rounding of the 1/sqrt2
+# products, so that the constant parts below cancel exactly (see _TABLES).
+_C = np.round(8.0 * _phi_coefficients(_LOCAL, _INPUTS).reshape(6 * len(_INPUTS), 9).T) / 8.0
 _N_IN = len(_INPUTS)
 
+#: Componentwise error bound (in units of the Bloch components, which are at most 1) above
+#: which the double-precision solve of a point is not trusted and the point is solved again in
+#: high precision. 1e-13 keeps every returned state positive semidefinite to 1e-12.
+TRUST_BOUND = 1e-13
+#: Precisions (decimal digits) tried, in order, for a point that needs high precision; two
+#: successive ones must agree to :data:`HP_AGREE` for the answer to be accepted.
+HP_DIGITS = (40, 80, 160, 320, 640, 1280)
+HP_AGREE = 1e-15
+#: Most points one call solves in high precision (each takes a few milliseconds).
+MAX_HP_POINTS = 2000
+_EPS = np.finfo(float).eps
+_TINY = float(np.finfo(float).tiny) / _EPS  # per-entry underflow error, in units of eps (below)
+# Backward error of forming one entry (a sum of up to 13 rounded terms) and of LU on 6x6, in eps.
+_ERROR_FACTOR = 32.0
 
-def _phi(g: FloatArray, gamma: FloatArray) -> FloatArray:
-    """The nine functions of (g, gamma), written with t = Delta/gamma so that neither huge
-    rates nor huge couplings overflow (gamma/(gamma^2 + Delta^2) = (1/gamma)/(1 + t^2))."""
-    out = np.empty((9, g.size))
-    inv = 1.0 / gamma.reshape(-1)
-    gg = g.reshape(-1)
-    out[0] = inv
-    for m, (al, be) in enumerate(_GAPS):
-        t = (al + be * gg) * inv
-        a = inv / (1.0 + t * t)
-        out[1 + m] = a
-        out[5 + m] = t * a
+
+def _tables() -> tuple[FloatArray, ...]:
+    r"""Constant parts of the 6x6 system for each choice of representation of the four gaps.
+
+    With :math:`t = \Delta/\gamma`, the function :math:`a = 1/(1+t^2)` is close to 1 when
+    :math:`|t| < 1` and is then written as :math:`1 - c` with :math:`c = t^2/(1+t^2)`: its
+    constant 1 joins the other constants and cancels against the identity *exactly*, so small
+    rates (1 - p2/gamma = p1/gamma) and small gaps (g^2/p1 at p2 = 0) are not lost to rounding.
+    Bit m of the table index says that gap m uses the 1 - c form.
+    """
+    C = _C.reshape(9, 6, _N_IN)
+    k = np.empty((16, 6, _N_IN))
+    for code in range(16):
+        k[code] = C[0] + sum(C[1 + m] for m in range(4) if code >> m & 1)
+    eye_r = np.zeros((6, 3))
+    eye_r[:3] = np.eye(3)
+    eye_s = np.zeros((6, 3))
+    eye_s[3:] = np.eye(3)
+    # Columns for r (scaled by w2) and for s (scaled by w1): identity minus constants, exactly.
+    return eye_r - k[:, :, 0:3], k[:, :, 3:6], eye_s - k[:, :, 6:9], k[:, :, 9:12], k[:, :, 12], k[:, :, 13]
+
+
+_KR, _KRX, _KS, _KSZ, _KB1, _KB2 = _tables()
+_EYE_R = np.eye(6)[:, :3]
+_EYE_S = np.eye(6)[:, 3:]
+
+
+def _weights(p1: FloatArray, p2: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """w1 = p1/gamma, w2 = p2/gamma and 1/gamma scaled by max(p1, p2), free of overflow."""
+    m = np.maximum(p1, p2)
+    q1, q2 = p1 / m, p2 / m
+    s = q1 + q2  # in [1, 2]
+    return q1 / s, q2 / s, m * (0.5 * s)
+
+
+def _gap_ratios(g: FloatArray, half_gamma: FloatArray) -> FloatArray:
+    """t_m = Delta_m / gamma for the four gaps, shape (4, n); huge ratios become inf, never NaN."""
+    t = np.empty((4, g.size))
+    with np.errstate(over="ignore"):
+        for m, (al, be) in enumerate(_GAPS):
+            # (Delta/2) / (gamma/2) keeps Delta/2 finite for any finite g; Delta = 0 gives 0.
+            num = 0.5 * al + (0.5 * be) * g
+            t[m] = np.where(num == 0, 0.0, num / np.where(half_gamma > 0, half_gamma, 1.0))
+            t[m] = np.where((half_gamma == 0) & (num != 0), np.copysign(np.inf, num), t[m])
+    return t
+
+
+def _gap_functions(t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """a = 1/(1+t^2), b = t/(1+t^2), c = t^2/(1+t^2) and the mask |t| < 1, without overflow."""
+    small = np.abs(t) < 1.0
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        a_small = 1.0 / (1.0 + t * t)
+        b_large = 1.0 / (t + 1.0 / t)  # |t| = inf gives 0
+        b = np.where(small, t * a_small, b_large)
+        a = np.where(small, a_small, b_large / np.where(small, 1.0, t))
+        c = np.where(small, t * b, 1.0 - a)
+    return a, b, c, small
+
+
+def _pair_basis() -> FloatArray:
+    """Coefficients (8, 6*14) of the variable functions in the basis used by :func:`_system`.
+
+    The gaps 1/2 - g and 1/2 + g enter through their mean and half difference: at small g the
+    two functions nearly cancel, and their difference (proportional to g) is computed in closed
+    form instead of by subtraction. The other two gaps keep their own functions.
+    """
+    C = _C[1:]
+    return np.stack([C[0] + C[1], C[1] - C[0], C[2], C[3], C[4] + C[5], C[5] - C[4], C[6], C[7]])
+
+
+_CV = _pair_basis()
+
+
+def _slots() -> dict[str, tuple[npt.NDArray[np.intp], FloatArray]]:
+    """For each group of entries of the system: which variable function and which coefficient.
+
+    Every entry depends on at most one of the eight variable functions (checked here), so the
+    product with :data:`_CV` is a selection; index 8 is a zero function for entries with none.
+    """
+    cv = _CV.reshape(8, 6, _N_IN)
+    groups = {"r": (slice(0, 3), 6), "rx": (slice(3, 6), 6), "s": (slice(6, 9), 6),
+              "sz": (slice(9, 12), 6), "b1": (slice(12, 13), 1), "b2": (slice(13, 14), 1)}
+    out = {}
+    for name, (cols, _) in groups.items():
+        block = cv[:, :, cols].reshape(8, -1)  # entries (o, j) in row-major order
+        if np.any(np.count_nonzero(block, axis=0) > 1):
+            raise AssertionError("an entry depends on several variable functions")  # pragma: no cover
+        idx = np.where(np.any(block != 0, axis=0), np.argmax(np.abs(block), axis=0), 8)
+        coef = np.where(idx < 8, block[np.minimum(idx, 7), np.arange(block.shape[1])], 0.0)
+        out[name] = (idx, coef[:, None])
     return out
+
+
+_SLOTS = _slots()
+
+
+def _active() -> dict[str, npt.NDArray[np.intp]]:
+    """Entries of the r and s column blocks that are not zero for every parameter point."""
+    out = {}
+    for v, vx, k, kx, eye in (("r", "rx", "_KR", "_KRX", "_EYE_R"), ("s", "sz", "_KS", "_KSZ", "_EYE_S")):
+        nz = (_SLOTS[v][0] < 8) | (_SLOTS[vx][0] < 8) | (globals()[eye].reshape(-1) != 0)
+        nz |= np.any(globals()[k].reshape(16, -1) != 0, axis=0) | np.any(globals()[kx].reshape(16, -1) != 0, axis=0)
+        out[v] = np.flatnonzero(nz)
+    return out
+
+
+_ACTIVE = _active()
+
+
+def _variable_functions(t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Functions (8, n) multiplying :data:`_CV`, their representation mask (4, n), a and b.
+
+    Gap m uses c = 1 - a (its constant moved to the exact tables) where the mask is set; the
+    pair (1/2 -+ g) shares one mask so that its half difference is that of a or of c alike.
+    """
+    a, b, c, small = _gap_functions(t)
+    pair = small[0] & small[1]
+    small = np.stack([pair, pair, small[2], small[3]])
+    v = np.where(small, -c, a)
+    with np.errstate(over="ignore", invalid="ignore"):
+        # a(t1) - a(t0) = -(t1 - t0)(t1 + t0) a0 a1 with t1 - t0 = t_2g and t1 + t0 = t_1.
+        da = -(t[3] * a[0]) * (t[2] * a[1])
+        # b(t1) - b(t0) = (t1 - t0)(1 - t0 t1) a0 a1 = t_2g (a0 a1 - b0 b1).
+        db = t[3] * (a[0] * a[1] - b[0] * b[1])
+    da = np.where(np.isfinite(da), da, a[1] - a[0])
+    db = np.where(np.isfinite(db), db, b[1] - b[0])
+    # -c1 + c0 = a1 - a0 too, so the half difference does not depend on the mask.
+    funcs = np.stack([0.5 * (v[0] + v[1]), 0.5 * da, v[2], v[3],
+                      0.5 * (b[0] + b[1]), 0.5 * db, b[2], b[3]])
+    return funcs, small, np.stack([a, b])
+
+
+def _system(
+    g: FloatArray, p1: FloatArray, p2: FloatArray, z1: FloatArray, x2: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The 6x6 system A u = b in scaled form, and entrywise magnitudes bounding its rounding.
+
+    Entries are computed as (entry, point) arrays: the r columns are
+    w1 delta + w2 [(K - x2 K') - (V + x2 V')] with exact constants K, K' (see :func:`_tables`),
+    the s columns the same with (w1, w2, x2) -> (w2, w1, z1). z1, x2 >= 0.
+    """
+    w1, w2, half_gamma = _weights(p1, p2)
+    funcs, small, _ = _variable_functions(_gap_ratios(g, half_gamma))
+    code = (small * (1 << np.arange(4))[:, None]).sum(axis=0)
+    funcs = np.concatenate([funcs, np.zeros((1, g.size))])
+
+    def var(name: str, active: npt.NDArray[np.intp]) -> FloatArray:
+        idx, coef = _SLOTS[name]
+        return funcs[idx[active]] * coef[active]
+
+    n = g.size
+    A: FloatArray = np.zeros((36, n))
+    A_abs: FloatArray = np.zeros((36, n))
+    for k, kx, v, vx, y, w_id, w, eye, cols in (
+        (_KR, _KRX, "r", "rx", x2, w1, w2, _EYE_R, slice(0, 3)),
+        (_KS, _KSZ, "s", "sz", z1, w2, w1, _EYE_S, slice(3, 6)),
+    ):
+        act = _ACTIVE[v]
+        e = eye.reshape(-1)[act, None]
+        K, KX = k.reshape(16, -1).T[act][:, code], kx.reshape(16, -1).T[act][:, code]
+        V, VX = var(v, act), var(vx, act)
+        rows = np.arange(36).reshape(6, 6)[:, cols].reshape(-1)[act]
+        A[rows] = e * w_id + w * ((K - y * KX) - (V + y * VX))
+        A_abs[rows] = e * w_id + w * ((np.abs(K) + y * np.abs(KX)) + (np.abs(V) + y * np.abs(VX)))
+    every = np.arange(6)
+    K1, K2 = _KB1.T[:, code], _KB2.T[:, code]
+    V1, V2 = var("b1", every), var("b2", every)
+    c1, c2 = w1 * z1, w2 * x2
+    rhs = c1 * (K1 + V1) + c2 * (K2 + V2)
+    rhs_abs = c1 * (np.abs(K1) + np.abs(V1)) + c2 * (np.abs(K2) + np.abs(V2))
+    A = A.T.reshape(n, 6, 6)
+    A_abs = A_abs.T.reshape(n, 6, 6)
+    return np.ascontiguousarray(A), rhs.T, A_abs, rhs_abs.T
+
+
+def _solve_double(
+    g: FloatArray, p1: FloatArray, p2: FloatArray, z1: FloatArray, x2: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Solution u (n, 6) in double precision and a first-order componentwise error bound (n,).
+
+    The bound is Skeel's: |du| <~ eps |A^-1| (|A| |u| + |b|), with |A| and |b| the magnitudes of
+    the terms each entry is summed from, so it covers the rounding of forming the system as well
+    as of solving it. NaN (a singular or overflowing point) counts as untrusted.
+    """
+    A, rhs, A_abs, rhs_abs = _system(g, p1, p2, z1, x2)
+    # Terms that underflowed carry an absolute error up to the smallest normal number; rows are
+    # then scaled by powers of 2 (exact, and the bound is invariant under it) so that tiny rows
+    # neither lose the inverse to overflow nor hide that error.
+    A_abs = A_abs + _TINY
+    rhs_abs = rhs_abs + _TINY
+    _, expo = np.frexp(np.maximum(A_abs.max(axis=2), rhs_abs))
+    scale = np.ldexp(1.0, -expo)
+    A, rhs = A * scale[:, :, None], rhs * scale
+    A_abs, rhs_abs = A_abs * scale[:, :, None], rhs_abs * scale
+    n = g.size
+    rhs_eye = np.concatenate([rhs[:, :, None], np.broadcast_to(np.eye(6), (n, 6, 6))], axis=2)
+    with np.errstate(all="ignore"):
+        try:
+            sol = np.linalg.solve(A, rhs_eye)
+        except np.linalg.LinAlgError:  # an exactly singular point: solve one by one below
+            sol = np.full((n, 6, 7), np.nan)
+            for i in range(n):
+                try:
+                    sol[i] = np.linalg.solve(A[i], rhs_eye[i])
+                except np.linalg.LinAlgError:
+                    pass
+        u = sol[:, :, 0]
+        size = np.einsum("nij,nj->ni", A_abs, np.abs(u)) + rhs_abs
+        bound = _ERROR_FACTOR * _EPS * np.einsum("nij,nj->ni", np.abs(sol[:, :, 1:]), size).max(axis=1)
+    bound = np.where(np.isfinite(u).all(axis=1), bound, np.inf)
+    return u, bound
+
+
+def _solve_high_precision(g: float, p1: float, p2: float, z1: float, x2: float) -> FloatArray | None:
+    """The same 6x6 system at increasing precision until two precisions agree; None if none do.
+
+    The inputs are taken as exact binary numbers and the coefficients are exact, so the only
+    errors are those of the working precision.
+    """
+    import mpmath
+
+    prev: FloatArray | None = None
+    for digits in HP_DIGITS:
+        with mpmath.workdps(digits):
+            try:
+                u = _mp_solve(mpmath, g, p1, p2, z1, x2)
+            except ZeroDivisionError:  # singular at this precision: try more digits
+                prev = None
+                continue
+        if prev is not None and np.abs(u - prev).max() <= HP_AGREE:
+            return u
+        prev = u
+    return None
+
+
+# Nonzero (function, coefficient) terms of each entry of R, for the high-precision solve.
+_MP_TERMS = [[[(k, float(_C[k, o * _N_IN + i])) for k in range(9) if _C[k, o * _N_IN + i] != 0]
+              for i in range(_N_IN)] for o in range(6)]
+
+
+def _mp_solve(mp: object, g: float, p1: float, p2: float, z1: float, x2: float) -> FloatArray:
+    mpf, matrix, lu_solve = mp.mpf, mp.matrix, mp.lu_solve  # type: ignore[attr-defined]
+    gamma = mpf(p1) + mpf(p2)
+    w1, w2 = mpf(p1) / gamma, mpf(p2) / gamma
+    phi = [mpf(1)]
+    ts = [(mpf(al) + mpf(be) * mpf(g)) / gamma for al, be in _GAPS]
+    phi += [1 / (1 + t * t) for t in ts] + [t / (1 + t * t) for t in ts]
+    R = [[sum((mpf(c) * phi[k] for k, c in _MP_TERMS[o][i]), mpf(0)) for i in range(_N_IN)]
+         for o in range(6)]
+    Z1, X2 = mpf(z1), mpf(x2)
+    A, rhs = matrix(6, 6), matrix(6, 1)
+    for o in range(6):
+        for j in range(3):
+            A[o, j] = (1 if o == j else 0) - w2 * (R[o][j] + X2 * R[o][3 + j])
+            A[o, 3 + j] = (1 if o == 3 + j else 0) - w1 * (R[o][6 + j] + Z1 * R[o][9 + j])
+        rhs[o] = w1 * Z1 * R[o][12] + w2 * X2 * R[o][13]
+    x = lu_solve(A, rhs)
+    return np.array([float(x[k]) for k in range(6)])
 
 
 def steady_local(
@@ -119,44 +400,69 @@ def steady_local(
 ) -> FloatArray:
     """Bloch vectors of both qubits in the steady state, shape (..., 6) = (r, s).
 
-    Inputs are validated, broadcast arrays with p1 + p2 > 0; z1 and x2 are the bath
-    polarizations tanh(1/2T). Uniqueness is the caller's check.
+    Inputs are validated, broadcast arrays with p1 + p2 > 0 and a unique steady state; z1 and
+    x2 are the bath polarizations tanh(1/2T). Points whose double-precision error bound exceeds
+    :data:`TRUST_BOUND` are solved again in high precision; at p2 = 0 (g != 0) the exact answer
+    is tau1 (x) tau1 (qubit 2 thermalizes through the exchange) and is returned directly.
+
+    Raises:
+        InputError: more than :data:`MAX_HP_POINTS` points need high precision, or a point
+            cannot be resolved even at 1280 digits.
     """
     shape = g.shape
-    gamma = (p1 + p2).reshape(-1)
-    with np.errstate(over="ignore"):  # huge g or rates: 1/(gamma^2 + Delta^2) -> 0 is the right limit
-        phi = _phi(g, p1 + p2)
-    R = (_C.T @ phi).T.reshape(-1, 6, _N_IN)  # R[n, out, in]
-    P1, P2 = p1.reshape(-1, 1, 1), p2.reshape(-1, 1, 1)
-    Z1, X2 = z1.reshape(-1, 1, 1), x2.reshape(-1, 1, 1)
-    A = np.empty((gamma.size, 6, 6))
-    A[:, :, :3] = -P2 * (R[:, :, 0:3] + X2 * R[:, :, 3:6])
-    A[:, :, 3:] = -P1 * (R[:, :, 6:9] + Z1 * R[:, :, 9:12])
-    A[:, [0, 1, 2, 3, 4, 5], [0, 1, 2, 3, 4, 5]] += 1.0
-    b = P1[:, :, 0] * Z1[:, :, 0] * R[:, :, 12] + P2[:, :, 0] * X2[:, :, 0] * R[:, :, 13]
-    u = np.linalg.solve(A, b[:, :, None])[:, :, 0]
+    g, p1, p2, z1, x2 = (np.ascontiguousarray(a, dtype=float).reshape(-1) for a in (g, p1, p2, z1, x2))
+    u, bound = _solve_double(g, p1, p2, z1, x2)
+    product = (p2 == 0) & (g != 0)
+    if np.any(product):
+        u[product] = 0.0
+        u[product, 2] = u[product, 5] = z1[product]
+    hard = np.flatnonzero(~(bound <= TRUST_BOUND) & ~product)
+    if hard.size > MAX_HP_POINTS:
+        i = hard[0]
+        raise InputError(
+            f"{hard.size} parameter points are too ill-conditioned for double precision (the first at "
+            f"g={g[i]!r}, p1={p1[i]!r}, p2={p2[i]!r}); at most {MAX_HP_POINTS} per call are solved in "
+            f"high precision: pass fewer such points per call")
+    for i in hard:
+        hp = _solve_high_precision(float(g[i]), float(p1[i]), float(p2[i]), float(z1[i]), float(x2[i]))
+        if hp is None:
+            raise InputError(
+                f"no accurate steady state at g={g[i]!r}, p1={p1[i]!r}, p2={p2[i]!r}: the point is "
+                f"numerically indistinguishable from one without a unique steady state")
+        u[i] = hp
     return u.reshape(*shape, 6)
 
 
 def steady_rho(
     g: FloatArray, p1: FloatArray, p2: FloatArray, z1: FloatArray, x2: FloatArray
 ) -> ComplexArray:
-    """Steady state (..., 4, 4), qubit 1 first, from :func:`steady_local` and one resolvent."""
+    """Steady state (..., 4, 4), qubit 1 first, from :func:`steady_local` and one resolvent.
+
+    The state is made exactly Hermitian and normalized to trace 1 (both hold to rounding before).
+    """
     shape = g.shape
-    u = steady_local(g, p1, p2, z1, x2).reshape(-1, 6)
+    g, p1, p2, z1, x2 = (np.ascontiguousarray(a, dtype=float).reshape(-1) for a in (g, p1, p2, z1, x2))
+    u = steady_local(g, p1, p2, z1, x2)
     n = u.shape[0]
     r, s = u[:, :3], u[:, 3:]
-    # Reduced states and bath states as 2x2 arrays.
     rho1 = _bloch_to_state(r)
     rho2 = _bloch_to_state(s)
     zeros = np.zeros(n)
-    tau1 = _bloch_to_state(np.stack([zeros, zeros, z1.reshape(-1)], axis=-1))
-    tau2 = _bloch_to_state(np.stack([x2.reshape(-1), zeros, zeros], axis=-1))
-    S = p1.reshape(-1, 1, 1) * _kron(tau1, rho2) + p2.reshape(-1, 1, 1) * _kron(rho1, tau2)
-    E = _E_CONST + g.reshape(-1, 1) * _E_G  # (n, 4)
-    with np.errstate(over="ignore", invalid="ignore"):
-        D = 1.0 / ((p1 + p2).reshape(-1, 1, 1) + 1j * (E[:, :, None] - E[:, None, :]))
+    tau1 = _bloch_to_state(np.stack([zeros, zeros, z1], axis=-1))
+    tau2 = _bloch_to_state(np.stack([x2, zeros, zeros], axis=-1))
+    w1, w2, half_gamma = _weights(p1, p2)
+    S = w1[:, None, None] * _kron(tau1, rho2) + w2[:, None, None] * _kron(rho1, tau2)
+    # Resolvent gamma / (gamma + i (E_a - E_b)) = a - i sign b, with a, b of t = Delta/gamma.
+    a, b, _, _ = _gap_functions(_gap_ratios(g, half_gamma))
+    D = np.ones((n, 4, 4), dtype=complex)
+    for i in range(4):
+        for j in range(4):
+            m = _CLASS[i, j]
+            if m >= 0:
+                D[:, i, j] = a[m] - 1j * _SIGN[i, j] * b[m]
     rho = _W @ ((_W.T @ S @ _W) * D) @ _W.T
+    rho = 0.5 * (rho + np.conj(np.swapaxes(rho, -1, -2)))
+    rho /= np.trace(rho, axis1=-2, axis2=-1).real[:, None, None]
     return rho.reshape(*shape, 4, 4)
 
 
