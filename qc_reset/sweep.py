@@ -55,13 +55,15 @@ bit-identical records to an uninterrupted serial one. Every file is written thro
 
 Dask: ``--scheduler`` takes ``tcp://``, ``tls://`` or ``inproc://`` addresses (or bare
 ``host:port``); connecting gives up after ``connect_timeout`` (10 s) and waiting for a first
-worker after ``worker_timeout`` (30 s), each with a message.
+worker after ``worker_timeout`` (30 s), each with a message, before the store is created.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import itertools
 import json
 import math
 import sys
@@ -94,8 +96,9 @@ __all__ = [
 
 #: Grid axes, in the order of the Cartesian product (last varies fastest).
 AXES: tuple[str, ...] = ("g", "p1", "p2", "T1", "T2", "dt", "shots", "noise")
-#: Largest grid (points): a record is ~0.3-2 kB of JSONL, so this bounds a store at a few GB.
-MAX_POINTS = 10**7
+#: Largest grid (points). Records are returned (and written to the CSV) all at once, ~1-2 kB
+#: each in memory, so this keeps a sweep within a few GB; split larger studies into sweeps.
+MAX_POINTS = 10**6
 #: Largest config file read (bytes); a sweep config is a few hundred bytes.
 MAX_CONFIG_BYTES = 1 << 20
 #: Version of the record layout; part of the fingerprint, so older stores are not resumed.
@@ -585,13 +588,12 @@ def run_sweep(
             raise InputError(f"{name} must be a number of seconds in (0, 86400]; got {quote(value)}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    with store.folder_lock(out):
-        return _run_locked(config, out, resume, executor, scheduler, progress, n_workers,
-                           float(connect_timeout), float(worker_timeout), log)
+    with store.folder_lock(out), _executor(config, executor, scheduler, n_workers, float(connect_timeout),
+                                           float(worker_timeout)) as runner:
+        return _run_locked(config, out, resume, runner, progress, log)
 
 
-def _run_locked(config: SweepConfig, out: Path, resume: bool, executor: str, scheduler: str | None,
-                progress: bool, n_workers: int, connect_timeout: float, worker_timeout: float,
+def _run_locked(config: SweepConfig, out: Path, resume: bool, runner: _Runner, progress: bool,
                 log: Callable[[str], None]) -> list[dict[str, Any]]:
     from . import __version__
 
@@ -617,16 +619,12 @@ def _run_locked(config: SweepConfig, out: Path, resume: bool, executor: str, sch
     # batch (bit-identical results on resume); a block with any missing point is recomputed and
     # only its missing points are written.
     n = len(config)
-    todo = [
-        [(i, config.point(i)) for i in range(b, min(b + config.chunk, n))]
-        for b in range(0, n, config.chunk)
-        if any(i not in records for i in range(b, min(b + config.chunk, n)))
-    ]
+    todo = [range(b, min(b + config.chunk, n)) for b in range(0, n, config.chunk)
+            if any(i not in records for i in range(b, min(b + config.chunk, n)))]
     bar = _Progress(n, len(records)) if progress else None
     try:
         with store.open_results(results_path) as fh:
-            for chunk in _execute(todo, config, executor, scheduler, n_workers, connect_timeout,
-                                  worker_timeout):
+            for chunk in runner(todo):
                 new = [json_safe(rec) for rec in chunk if rec["index"] not in records]
                 store.append_records(fh, new)
                 # Keep what a reader will load from disk (strict JSON), not the in-memory floats.
@@ -641,45 +639,58 @@ def _run_locked(config: SweepConfig, out: Path, resume: bool, executor: str, sch
     return ordered
 
 
-def _execute(
-    chunks: list[list[tuple[int, dict[str, Any]]]], config: SweepConfig, executor: str, scheduler: str | None,
-    n_workers: int, connect_timeout: float, worker_timeout: float,
-) -> Iterable[list[dict[str, Any]]]:
-    if not chunks:
-        return
+_Runner = Callable[[list[range]], Iterable[list[dict[str, Any]]]]
+
+
+@contextlib.contextmanager
+def _executor(config: SweepConfig, executor: str, scheduler: str | None, n_workers: int,
+              connect_timeout: float, worker_timeout: float) -> Iterator[_Runner]:
+    """Yield a function that evaluates blocks of point indices, in this process or on Dask.
+
+    The Dask cluster is connected (and has a worker) before the store is touched, so a failed
+    connection leaves no half-created sweep behind. Points are built per block, never all at
+    once.
+    """
+
+    def task(block: range) -> tuple[list[tuple[int, dict[str, Any]]], Sequence[str], int, dict[str, Any]]:
+        return [(i, config.point(i)) for i in block], config.outputs, config.seed, config.options
+
     if executor == "local":
-        for ch in chunks:
-            yield evaluate_chunk(ch, config.outputs, config.seed, config.options)
+        yield lambda blocks: (evaluate_chunk(*task(b)) for b in blocks)
         return
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
         raise InputError("executor 'dask' needs the dask extra: pip install 'qc-reset[dask]'") from None
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-        address = cluster.scheduler_address
-    else:
-        address = scheduler
-    try:
+    with contextlib.ExitStack() as stack:
+        if scheduler is None:
+            cluster = stack.enter_context(LocalCluster(n_workers=n_workers, threads_per_worker=1,
+                                                       processes=True, dashboard_address=None))
+            address = cluster.scheduler_address
+        else:
+            address = scheduler
         try:
-            client = Client(address, timeout=connect_timeout)
+            client = stack.enter_context(Client(address, timeout=connect_timeout))
         except (OSError, TimeoutError) as exc:
             raise InputError(f"could not connect to the Dask scheduler at {quote(address)} within "
                              f"{connect_timeout:g} s ({type(exc).__name__}); check --scheduler") from None
         try:
-            try:
-                client.wait_for_workers(1, timeout=worker_timeout)
-            except TimeoutError:
-                raise InputError(f"the Dask scheduler at {quote(address)} has no worker after "
-                                 f"{worker_timeout:g} s; start workers or raise --worker-timeout") from None
-            futures = [client.submit(evaluate_chunk, ch, config.outputs, config.seed, config.options,
-                                     pure=False) for ch in chunks]
-            for fut in as_completed(futures):
+            client.wait_for_workers(1, timeout=worker_timeout)
+        except TimeoutError:
+            raise InputError(f"the Dask scheduler at {quote(address)} has no worker after "
+                             f"{worker_timeout:g} s; start workers or raise --worker-timeout") from None
+
+        def run(blocks: list[range]) -> Iterator[list[dict[str, Any]]]:
+            if not blocks:
+                return
+            # A bounded window of tasks in flight keeps the client's memory independent of the grid.
+            window = max(4 * len(client.scheduler_info().get("workers", {})), 8)
+            pending = iter(blocks)
+            queue = as_completed([client.submit(evaluate_chunk, *task(b), pure=False)
+                                  for b in itertools.islice(pending, window)])
+            for fut in queue:
+                for b in itertools.islice(pending, 1):
+                    queue.add(client.submit(evaluate_chunk, *task(b), pure=False))
                 yield fut.result()
-        finally:
-            client.close()
-    finally:
-        if cluster is not None:
-            cluster.close()
+
+        yield run

@@ -271,7 +271,7 @@ def _grid(**axes: object) -> dict[str, object]:
     (_grid(g={"start": 0.01, "stop": 0.2, "num": 10**3}, p1={"start": 0.1, "stop": 1, "num": 10**3},
            T1={"geomspace": [0.01, 1, 10**3]}), "above the limit"),
     (_grid(g={"start": 0.01, "stop": 0.2, "num": 10**18}), "grid.g: the number of points"),
-    (_grid(g={"start": 0.01, "stop": 0.2, "num": 2 * 10**7}), "grid.g: the number of points"),
+    (_grid(g={"start": 0.01, "stop": 0.2, "num": MAX_POINTS + 1}), "grid.g: the number of points"),
     (_grid(dt="g"), "ties exist only"),
     (_grid(shots="p1"), "ties exist only"),
     ({**_grid(), "outputs": {"compute": 3}}, "outputs.compute"),
@@ -285,7 +285,7 @@ def _grid(**axes: object) -> dict[str, object]:
     ({**_grid(), "run": {"order": True}}, "run.order"),
     (_grid(g=[0.1, 2**1100]), "grid.g"),
     (_grid(shots=[10**30]), "grid.shots"),
-], ids=["1e9-grid", "num-1e18", "num-2e7", "dt-tie", "shots-tie", "compute-int", "compute-dup",
+], ids=["1e9-grid", "num-1e18", "num-above-limit", "dt-tie", "shots-tie", "compute-int", "compute-dup",
         "compute-nested", "run-int", "outputs-int", "grid-list", "chunk-huge", "seed-huge", "order-bool",
         "int-overflow", "shots-huge"])
 def test_bounded_config_errors(doc: dict[str, object], match: str) -> None:
@@ -403,6 +403,7 @@ def test_unreachable_scheduler_fails_within_the_connect_timeout(tmp_path: Path) 
     with pytest.raises(InputError, match="could not connect.*within 1 s"):
         run_sweep(load_config(_cfg(tmp_path)), tmp_path / "o", executor="dask", scheduler="tcp://127.0.0.1:1",
                   connect_timeout=1.0, progress=False)
+    assert not (tmp_path / "o" / "sweep.json").exists()  # connected before the store was created
 
 
 def test_scheduler_without_workers_fails_with_a_message(tmp_path: Path) -> None:
@@ -411,4 +412,17 @@ def test_scheduler_without_workers_fails_with_a_message(tmp_path: Path) -> None:
         with pytest.raises(InputError, match="no worker after 0.5 s"):
             run_sweep(load_config(_cfg(tmp_path)), tmp_path / "o", executor="dask",
                       scheduler=cluster.scheduler_address, worker_timeout=0.5, progress=False)
-    assert read_results(tmp_path / "o") == []
+    assert read_results(tmp_path / "o") == [] and not (tmp_path / "o" / "sweep.json").exists()
+
+
+def test_dask_refills_a_bounded_window_of_tasks(tmp_path: Path) -> None:
+    """More blocks than the in-flight window (8 for one worker): every point once, as computed locally."""
+    distributed = pytest.importorskip("dask.distributed")
+    cfg = load_config(_cfg(tmp_path, SMALL.replace("chunk = 3", "chunk = 1")))
+    local = run_sweep(cfg, tmp_path / "local", progress=False)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        remote = run_sweep(cfg, tmp_path / "remote", executor="dask", scheduler=cluster.scheduler_address,
+                           progress=False)
+    assert remote == local
+    assert (tmp_path / "remote" / "results.jsonl").read_bytes().count(b"\n") == N_SMALL
