@@ -311,8 +311,9 @@ def _check_shots_and_noise(cfg: SweepConfig) -> None:
         for spec in noisy:
             try:
                 parse_noise(spec)
-            except ValueError as exc:
-                raise InputError(f"grid.noise: {exc}") from None
+            except ValueError as exc:  # the parser's message may quote the whole spec: cut it
+                reason = str(exc) if len(str(exc)) <= 200 else str(exc)[:197] + "..."
+                raise InputError(f"grid.noise = {quote(spec)}: {reason}") from None
         if cfg.options.get("realization", "dilated") != "dilated":
             raise InputError("run.realization must be 'dilated' when grid.noise has a noise model "
                              "(noise attaches to the hardware-native gate-level circuit)")

@@ -305,6 +305,7 @@ def test_toml_size_depth_and_encoding_limits(tmp_path: Path, capsys: pytest.Capt
     cases = {
         "big.toml": (head + 'p2 = "' + "x" * (2 << 20) + '"\n', "at most"),
         "long.toml": (head + 'p2 = "' + "x" * 500_000 + '"\n', "grid.p2"),
+        "noise.toml": (head + 'p2 = 0.3\nnoise = "depol=' + "1" * 500_000 + '"\n', "grid.noise"),
         "deep.toml": (head + "p2 = " + "[" * 100_000 + "]" * 100_000 + "\n", "nested too deeply"),
     }
     for name, (text, match) in cases.items():
