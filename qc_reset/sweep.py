@@ -32,7 +32,8 @@ the maximum facet under ``l1_norm``, which could be negative.
 The store ``OUT/`` and its guarantees:
 
 - ``OUT/.lock``: an exclusive ``flock`` held for the whole run (it holds the pid). A second
-  writer on the same folder is refused at once; the lock dies with its process.
+  writer on the same folder is refused at once; the lock dies with its process. It is a
+  POSIX ``flock``: reliable on local file systems, on network ones only if the server honours it.
 - ``OUT/sweep.json``: written once, atomically, when the sweep is created, never rewritten:
   the record ``schema``, package version, number of points, outputs and the ``fingerprint``,
   a hash of everything that changes the records (axis values, ties, outputs, seed, chunk, run
@@ -43,7 +44,8 @@ The store ``OUT/`` and its guarantees:
   an interrupted sweep loses at most the points in flight. On resume every line is
   validated: UTF-8 JSON object, ``index`` an integer in range, grid values and seed equal to
   that index's, every output kind present, no repeated index. A damaged line is reported by
-  file and line, moved to ``OUT/results.quarantine.jsonl`` and its point recomputed; a
+  file and line, appended to ``OUT/results.quarantine.jsonl`` (before ``results.jsonl`` is
+  atomically rewritten without it) and its point recomputed; a
   complete last record that only lacks its newline is kept (the newline is added).
 - ``OUT/results.csv``: all records sorted by index, flattened, written atomically when the
   sweep completes.
