@@ -59,18 +59,18 @@ def main() -> None:
     ]
     if args.before:
         before = Path(args.before).resolve()
-        env = _env(before)
-        for label, e, src in (("this checkout", now, ROOT), ("--before", env, before)):
+        old = _env(before)
+        for label, e, src in (("this checkout", now, ROOT), ("--before", old, before)):
             if not _package_of(e).startswith(str(src)):
                 sys.exit(f"{label}: qc_reset is not imported from {src} (got {_package_of(e)})")
-        cases += [("before: qc-reset steady ... --json", [py, "-m", "qc_reset.cli", *STEADY], env),
-                  ("before: qc-reset tcrit ... --json", [py, "-m", "qc_reset.cli", *TCRIT], env)]
-    for _, cmd, env in cases:  # warm the file cache once
-        _wall(cmd, env)
+        cases += [("before: qc-reset steady ... --json", [py, "-m", "qc_reset.cli", *STEADY], old),
+                  ("before: qc-reset tcrit ... --json", [py, "-m", "qc_reset.cli", *TCRIT], old)]
+    for _, cmd, case_env in cases:  # warm the file cache once
+        _wall(cmd, case_env)
     times: list[list[float]] = [[] for _ in cases]
     for _ in range(args.runs):
-        for i, (_, cmd, env) in enumerate(cases):
-            times[i].append(_wall(cmd, env))
+        for i, (_, cmd, case_env) in enumerate(cases):
+            times[i].append(_wall(cmd, case_env))
     base = times[0]
     print(f"whole-process wall time, {args.runs} alternating rounds, Python {sys.version.split()[0]}")
     print(f"{'command':<40}{'median [s]':>12}{'min [s]':>10}{'ratio':>8}")
