@@ -44,6 +44,8 @@ subnormal weights). At p2 = 0 (g != 0) the exact answer tau1 (x) tau1 is returne
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
@@ -124,9 +126,14 @@ _N_IN = len(_INPUTS)
 #: which the double-precision solve of a point is not trusted and the point is solved again in
 #: high precision. 1e-13 keeps every returned state positive semidefinite to 1e-12.
 TRUST_BOUND = 1e-13
-#: Precisions (decimal digits) tried, in order, for a point that needs high precision; two
-#: successive ones must agree to :data:`HP_AGREE` for the answer to be accepted.
-HP_DIGITS = (40, 80, 160, 320, 640, 1280)
+#: High-precision working digits: :data:`HP_BASE_DIGITS` plus :data:`HP_DIGITS_PER_DECADE`
+#: per decade spanned by the inputs (g, p1, p2, p1 + p2 and the gaps 1/2 -+ g, all within
+#: 10^+-L). Two precisions agreeing is not enough on its own: both can drop the same tiny term
+#: (1 + 1e-210 is 1 at 100 digits), so the digits must exceed the scales of the problem; the
+#: slowest relaxation relative to the fastest (e.g. g^2/p1 against p1) is at worst about
+#: 10^-4L. The result must agree with a solve at twice the digits to :data:`HP_AGREE`.
+HP_BASE_DIGITS = 30
+HP_DIGITS_PER_DECADE = 5
 HP_AGREE = 1e-15
 #: Most points one call solves in high precision (each takes a few milliseconds).
 MAX_HP_POINTS = 2000
@@ -245,7 +252,7 @@ _ACTIVE = _active()
 
 
 def _variable_functions(t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Functions (8, n) multiplying :data:`_CV`, their representation mask (4, n), a and b.
+    """Functions (8, n) multiplying :data:`_CV`, their representation mask (4, n), their sizes.
 
     Gap m uses c = 1 - a (its constant moved to the exact tables) where the mask is set; the
     pair (1/2 -+ g) shares one mask so that its half difference is that of a or of c alike.
@@ -257,14 +264,26 @@ def _variable_functions(t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArr
     with np.errstate(over="ignore", invalid="ignore"):
         # a(t1) - a(t0) = -(t1 - t0)(t1 + t0) a0 a1 with t1 - t0 = t_2g and t1 + t0 = t_1.
         da = -(t[3] * a[0]) * (t[2] * a[1])
-        # b(t1) - b(t0) = (t1 - t0)(1 - t0 t1) a0 a1 = t_2g (a0 a1 - b0 b1).
-        db = t[3] * (a[0] * a[1] - b[0] * b[1])
+        # b(t1) -+ b(t0) = (t1 -+ t0)(1 +- t0 t1) a0 a1 = (t1 -+ t0)(a0 a1 +- b0 b1): the sum
+        # too, since at g >> 1/2 the two nearly cancel and leave t_1 = 1/gamma.
+        ab, bb = a[0] * a[1], b[0] * b[1]
+        db = t[3] * (ab - bb)
+        sb = t[2] * (ab + bb)
+        db_size = np.abs(t[3]) * (ab + np.abs(bb))
+        sb_size = np.abs(t[2]) * (ab + np.abs(bb))
+    fallback = ~(np.isfinite(db) & np.isfinite(sb))
     da = np.where(np.isfinite(da), da, a[1] - a[0])
-    db = np.where(np.isfinite(db), db, b[1] - b[0])
+    db = np.where(fallback, b[1] - b[0], db)
+    sb = np.where(fallback, b[0] + b[1], sb)
+    db_size = np.where(fallback, np.abs(b[0]) + np.abs(b[1]), db_size)
+    sb_size = np.where(fallback, np.abs(b[0]) + np.abs(b[1]), sb_size)
     # -c1 + c0 = a1 - a0 too, so the half difference does not depend on the mask.
-    funcs = np.stack([0.5 * (v[0] + v[1]), 0.5 * da, v[2], v[3],
-                      0.5 * (b[0] + b[1]), 0.5 * db, b[2], b[3]])
-    return funcs, small, np.stack([a, b])
+    funcs = np.stack([0.5 * (v[0] + v[1]), 0.5 * da, v[2], v[3], 0.5 * sb, 0.5 * db, b[2], b[3]])
+    # Magnitudes bounding each function's rounding (the value itself, except where a sum of
+    # terms of both signs was formed).
+    sizes = np.abs(funcs)
+    sizes[4], sizes[5] = 0.5 * sb_size, 0.5 * db_size
+    return funcs, small, sizes
 
 
 def _system(
@@ -277,13 +296,18 @@ def _system(
     the s columns the same with (w1, w2, x2) -> (w2, w1, z1). z1, x2 >= 0.
     """
     w1, w2, half_gamma = _weights(p1, p2)
-    funcs, small, _ = _variable_functions(_gap_ratios(g, half_gamma))
+    funcs, small, sizes = _variable_functions(_gap_ratios(g, half_gamma))
     code = (small * (1 << np.arange(4))[:, None]).sum(axis=0)
     funcs = np.concatenate([funcs, np.zeros((1, g.size))])
+    sizes = np.concatenate([sizes, np.zeros((1, g.size))])
 
     def var(name: str, active: npt.NDArray[np.intp]) -> FloatArray:
         idx, coef = _SLOTS[name]
         return funcs[idx[active]] * coef[active]
+
+    def size(name: str, active: npt.NDArray[np.intp]) -> FloatArray:
+        idx, coef = _SLOTS[name]
+        return sizes[idx[active]] * np.abs(coef[active])
 
     n = g.size
     A: FloatArray = np.zeros((36, n))
@@ -298,13 +322,13 @@ def _system(
         V, VX = var(v, act), var(vx, act)
         rows = np.arange(36).reshape(6, 6)[:, cols].reshape(-1)[act]
         A[rows] = e * w_id + w * ((K - y * KX) - (V + y * VX))
-        A_abs[rows] = e * w_id + w * ((np.abs(K) + y * np.abs(KX)) + (np.abs(V) + y * np.abs(VX)))
+        A_abs[rows] = e * w_id + w * ((np.abs(K) + y * np.abs(KX)) + (size(v, act) + y * size(vx, act)))
     every = np.arange(6)
     K1, K2 = _KB1.T[:, code], _KB2.T[:, code]
     V1, V2 = var("b1", every), var("b2", every)
     c1, c2 = w1 * z1, w2 * x2
     rhs = c1 * (K1 + V1) + c2 * (K2 + V2)
-    rhs_abs = c1 * (np.abs(K1) + np.abs(V1)) + c2 * (np.abs(K2) + np.abs(V2))
+    rhs_abs = c1 * (np.abs(K1) + size("b1", every)) + c2 * (np.abs(K2) + size("b2", every))
     A = A.T.reshape(n, 6, 6)
     A_abs = A_abs.T.reshape(n, 6, 6)
     return np.ascontiguousarray(A), rhs.T, A_abs, rhs_abs.T
@@ -348,25 +372,31 @@ def _solve_double(
     return u, bound
 
 
+def _hp_digits(g: float, p1: float, p2: float) -> int:
+    """Working digits for one point, from the decades its inputs span."""
+    values = [abs(g), p1, p2, p1 + p2, abs(0.5 - g), abs(0.5 + g)]
+    decades = max(abs(math.log10(v)) for v in values if 0 < v < math.inf)
+    return int(HP_BASE_DIGITS + HP_DIGITS_PER_DECADE * decades)
+
+
 def _solve_high_precision(g: float, p1: float, p2: float, z1: float, x2: float) -> FloatArray | None:
-    """The same 6x6 system at increasing precision until two precisions agree; None if none do.
+    """The same 6x6 system in high precision (see :data:`HP_BASE_DIGITS`); None if unresolved.
 
     The inputs are taken as exact binary numbers and the coefficients are exact, so the only
     errors are those of the working precision.
     """
     import mpmath
 
-    prev: FloatArray | None = None
-    for digits in HP_DIGITS:
-        with mpmath.workdps(digits):
+    digits = _hp_digits(g, p1, p2)
+    results = []
+    for d in (digits, 2 * digits):
+        with mpmath.workdps(d):
             try:
-                u = _mp_solve(mpmath, g, p1, p2, z1, x2)
-            except ZeroDivisionError:  # singular at this precision: try more digits
-                prev = None
-                continue
-        if prev is not None and np.abs(u - prev).max() <= HP_AGREE:
-            return u
-        prev = u
+                results.append(_mp_solve(mpmath, g, p1, p2, z1, x2))
+            except ZeroDivisionError:  # singular at this precision
+                return None
+    if np.abs(results[0] - results[1]).max() <= HP_AGREE:
+        return results[1]
     return None
 
 
@@ -407,7 +437,7 @@ def steady_local(
 
     Raises:
         InputError: more than :data:`MAX_HP_POINTS` points need high precision, or a point
-            cannot be resolved even at 1280 digits.
+            cannot be resolved in high precision.
     """
     shape = g.shape
     g, p1, p2, z1, x2 = (np.ascontiguousarray(a, dtype=float).reshape(-1) for a in (g, p1, p2, z1, x2))

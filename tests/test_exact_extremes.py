@@ -76,17 +76,22 @@ def _reference_at(g: float, p1: float, p2: float, T1: float, T2: float, dps: int
         return np.array([[complex(x[4 * a + b]) for b in range(4)] for a in range(4)])
 
 
+#: Reference digits per decade spanned by the inputs. Agreement of two precisions alone can be
+#: fooled (both drop the same tiny term), so the precision must first exceed the problem's
+#: scales: with every input within 10^+-L, the slowest relaxation rate relative to the fastest
+#: (e.g. g^2/p1 against p1) is at worst about 10^-4L, so five digits per decade leave room.
+REF_DIGITS_PER_DECADE = 5
+
+
 def reference_state(g: float, p1: float, p2: float, T1: float, T2: float) -> np.ndarray:
-    """High-precision steady state, confirmed at two precisions; more digits where needed."""
-    for dps in (60, 200, 700):
-        try:
-            lo = _reference_at(g, p1, p2, T1, T2, dps)
-            hi = _reference_at(g, p1, p2, T1, T2, 2 * dps)
-        except ZeroDivisionError:  # singular to this precision
-            continue
-        if np.abs(lo - hi).max() < SELF_TOL:
-            return hi
-    raise AssertionError(f"reference unresolved at {(g, p1, p2, T1, T2)}")
+    """High-precision steady state at digits set by the inputs' spread, confirmed at twice that."""
+    values = [abs(g), p1, p2, p1 + p2, abs(0.5 - g), abs(0.5 + g)]
+    spread = max(abs(math.log10(v)) for v in values if 0 < v < math.inf)
+    dps = int(40 + REF_DIGITS_PER_DECADE * spread)
+    lo = _reference_at(g, p1, p2, T1, T2, dps)
+    hi = _reference_at(g, p1, p2, T1, T2, 2 * dps)
+    assert np.abs(lo - hi).max() < SELF_TOL, f"reference unresolved at {(g, p1, p2, T1, T2)}"
+    return hi
 
 
 def assert_valid_state(rho: np.ndarray) -> None:
@@ -110,6 +115,10 @@ REPORTED = {
     "near-p2=0": (3.162e-6, 316.2, 1e-12, 0.05, 0.1),
     "g=1e308": (1e308, 0.3, 0.3, 0.1, 0.02),
     "rates=1e308": (0.06, 1e308, 1e308, 0.1, 0.02),
+    # g >> 1/2 with p1 >> g: the gaps 1/2 -+ g nearly cancel in their sum, which carries the
+    # precession of qubit 2 (found by a random sweep over the full double range).
+    "g=1e20-p1=1e42": (1e20, 1e42, 1e-5, np.inf, 1.0),
+    "g=2e83-p1=4e186": (1.9130063970475503e83, 4.477937651572416e186, 6.396732210726951e-24, np.inf, 1.0),
 }
 
 
@@ -222,7 +231,8 @@ def test_too_many_high_precision_points_refused(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_unresolved_point_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(resolvent, "HP_DIGITS", (12, 13))  # too few digits to ever agree
+    monkeypatch.setattr(resolvent, "HP_BASE_DIGITS", 6)  # 6 and 12 digits never agree to 1e-15
+    monkeypatch.setattr(resolvent, "HP_DIGITS_PER_DECADE", 0)
     with pytest.raises(InputError, match=r"no accurate steady state at g=.*p1=.*p2="):
         exact.steady_state(-9.3e-146, 2.6e-123, 9.2e223, 0.1, 1.0)
 
@@ -241,9 +251,9 @@ def test_cli_p2_zero_prints_valid_state(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_cli_tcrit_huge_rate(capsys: pytest.CaptureFixture[str]) -> None:
-    # p1 = 1e306 pins qubit 1 to tau1: no magic; its g grid (gamma * 10^2.5) overflowed and the
-    # error blamed g.
-    assert main(["tcrit", "--p1=1e306", "--p2", "0.3", "--T2", "0.02", "--method", "exact", "--json"]) == 0
+    # A huge p1 pins qubit 1 to tau1: no magic. (From p1 ~ 6e305 the g grid, gamma * 10^2.5,
+    # overflowed and the error blamed g: test_g_search_grid_finite_for_huge_rates.)
+    assert main(["tcrit", "--p1=1e200", "--p2", "0.3", "--T2", "0.02", "--method", "exact", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["exact"]["T_crit"] is None
 
 
