@@ -1,6 +1,6 @@
 """Benchmark: whole-process start-up of the exact commands against ``python -c "import numpy"``.
 
-    python benchmarks/bench_startup.py [--runs 20] [--before DIR]
+    python benchmarks/bench_startup.py [--runs 20] [--before DIR] [--no-bytecode-cache]
 
 Each command is a fresh interpreter started with ``subprocess`` and timed from outside (wall
 clock, start-up and import included), the commands taking turns (A B C A B C ...) so that a
@@ -28,9 +28,16 @@ TCRIT = ["tcrit", "--p1", "0.3", "--p2", "0.3", "--T2", "0.02", "--json"]
 ROOT = Path(__file__).resolve().parent.parent  # this checkout
 
 
-def _env(src: Path) -> dict[str, str]:
-    """Environment that imports ``qc_reset`` from the checkout ``src``."""
-    return dict(os.environ, PYTHONPATH=str(src))
+def _env(src: Path | None, pycache: str | None) -> dict[str, str]:
+    """Environment that imports ``qc_reset`` from the checkout ``src``, with compiled bytecode
+    kept in ``pycache`` (as an installed package has it) unless that is None."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = pycache
+    return env
 
 
 def _wall(cmd: list[str], env: dict[str, str] | None) -> float:
@@ -49,17 +56,21 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--before", help="source folder of another checkout, run side by side as 'before'")
+    ap.add_argument("--no-bytecode-cache", action="store_true",
+                    help="keep the environment's bytecode setting (by default every command gets a fresh "
+                         "PYTHONPYCACHEPREFIX, filled by a warm-up run, so no source is recompiled per start)")
     args = ap.parse_args()
     py = sys.executable
-    now = _env(ROOT)
+    pycache = None if args.no_bytecode_cache else tempfile.mkdtemp(prefix="qc_reset_pycache_")
+    now = _env(ROOT, pycache)
     cases: list[tuple[str, list[str], dict[str, str] | None]] = [
-        ('python -c "import numpy"', [py, "-c", "import numpy"], None),
+        ('python -c "import numpy"', [py, "-c", "import numpy"], _env(None, pycache)),
         ("qc-reset steady ... --json", [py, "-m", "qc_reset.cli", *STEADY], now),
         ("qc-reset tcrit ... --json", [py, "-m", "qc_reset.cli", *TCRIT], now),
     ]
     if args.before:
         before = Path(args.before).resolve()
-        old = _env(before)
+        old = _env(before, None if pycache is None else tempfile.mkdtemp(prefix="qc_reset_pycache_"))
         for label, e, src in (("this checkout", now, ROOT), ("--before", old, before)):
             if not _package_of(e).startswith(str(src)):
                 sys.exit(f"{label}: qc_reset is not imported from {src} (got {_package_of(e)})")
@@ -72,7 +83,8 @@ def main() -> None:
         for i, (_, cmd, case_env) in enumerate(cases):
             times[i].append(_wall(cmd, case_env))
     base = times[0]
-    print(f"whole-process wall time, {args.runs} alternating rounds, Python {sys.version.split()[0]}")
+    cache = "source recompiled at every start" if pycache is None else "bytecode cached"
+    print(f"whole-process wall time, {args.runs} alternating rounds, Python {sys.version.split()[0]}, {cache}")
     print(f"{'command':<40}{'median [s]':>12}{'min [s]':>10}{'ratio':>8}")
     for (label, _, _), t in zip(cases, times, strict=True):
         ratio = statistics.median(a / b for a, b in zip(t, base, strict=True))
