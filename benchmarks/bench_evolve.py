@@ -38,9 +38,9 @@ def main() -> None:
         out = []
         for p, r in zip(points, starts, strict=True):
             G = exact.generator(p.g, p.p1, p.p2, p.T1, p.T2)
-            c0 = np.einsum("kba,ab->k", exact._P2, r).real
+            c0 = exact.pauli_coefficients(r)
             c = scipy.linalg.expm(G[None] * t[:, None, None]) @ c0
-            out.append(exact._coefficients_to_rho(c))
+            out.append(exact.coefficients_to_rho(c))
         return out
 
     t_expm, ref = best_of(expm_path, args.repeats)

@@ -1,5 +1,8 @@
 """Input validation shared by the whole package: one error type, one message style.
 
+One concept: every rule about what an input may be is stated here once, in sections by the
+layer that first needs it (model, circuits, stats, run), so that the layers share one wording.
+
 Every validator raises :class:`InputError` (a :class:`ValueError` subclass) whose message names
 the parameter and its allowed range, quoting at most :data:`QUOTE_LIMIT` characters of the
 value that was given. The command line maps exactly this type to exit code 2; any other
@@ -11,7 +14,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +29,18 @@ __all__ = [
     "choice",
     "seed",
     "check_bytes",
+    "MAX_STEPS",
+    "order",
+    "steps",
+    "two_qubit_state",
+    "int_seed",
+    "interval_number",
+    "bounded_array",
+    "broadcast",
+    "qubit_index",
+    "density_matrix",
+    "validate_params",
+    "check_rates",
 ]
 
 #: At most this many characters of a user value appear in an error message.
@@ -130,3 +145,277 @@ def _size(nbytes: float) -> str:
         if nbytes >= scale:
             return f"{nbytes / scale:.3g} {unit}"
     return f"{nbytes:.0f} B"
+
+
+# --- model ---
+def interval_number(name: str, value: Any, *, lo: float, hi: float, lo_open: bool = False,
+                    hi_open: bool = False, what: str = "") -> float:
+    """One real number (not a bool, string or array) in the interval from ``lo`` to ``hi``.
+
+    The message reads ``"<name> must be a number in [lo, hi); got <value>"`` (``"a finite
+    number"`` when an end is infinite, ``what`` replacing ``"a number"`` if given); NaN is refused.
+    """
+    lo_b, hi_b = ("(" if lo_open else "["), (")" if hi_open else "]")
+    kind = what or ("a finite number" if math.isinf(lo) or math.isinf(hi) else "a number")
+    text = f"{name} must be {kind} in {lo_b}{_bound(lo)}, {_bound(hi)}{hi_b}; got {quote(value)}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputError(text)
+    x = float(value)
+    ok = math.isfinite(x) and (x > lo if lo_open else x >= lo) and (x < hi if hi_open else x <= hi)
+    if not ok:
+        raise InputError(text)
+    return x
+
+
+def bounded_array(name: str, value: Any, *, lo: float, lo_open: bool = False,
+                  allow_inf: bool = False) -> npt.NDArray[np.float64]:
+    """:func:`real_array` whose entries are all ``>= lo`` (``> lo`` if ``lo_open``), not NaN, finite
+    unless ``allow_inf``; the message quotes the first offending entry."""
+    arr = real_array(name, value)
+    bad = np.isnan(arr) | (arr < lo) | ((arr == lo) if lo_open else False)
+    if not allow_inf:
+        bad |= ~np.isfinite(arr)
+    if np.any(bad):
+        first = float(arr[bad].flat[0])
+        bracket = "(" if lo_open else "["
+        upper = "+inf]" if allow_inf else "+inf)"
+        raise InputError(f"{name} must be a number in {bracket}{_bound(lo)}, {upper}; got {first!r}")
+    return arr
+
+
+def broadcast(names: str, *arrays: npt.NDArray[Any]) -> list[npt.NDArray[np.float64]]:
+    """The arrays broadcast to their common shape (as float copies); ``names`` lists them for the message."""
+    try:
+        return [np.array(a, dtype=float) for a in np.broadcast_arrays(*arrays)]
+    except ValueError as exc:
+        raise InputError(f"{names} must broadcast to a common shape: {exc}") from None
+
+
+def qubit_index(value: Any) -> int:
+    """1 (the heat-bath qubit) or 2 (the spin-bath qubit) of the model."""
+    if isinstance(value, bool) or value not in (1, 2):
+        raise InputError(f"qubit must be 1 or 2 (1: heat-bath qubit, 2: spin-bath qubit); got {quote(value)}")
+    return int(value)
+
+
+def density_matrix(name: str, value: Any, *, dim: int = 4, tol: float = 1e-10) -> npt.NDArray[np.complex128]:
+    """A ``dim`` x ``dim`` density matrix (qubit 1 first): finite, Hermitian, unit trace and positive
+    semidefinite, each to ``tol``; returned as a complex array (not symmetrized)."""
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        raise InputError(f"{name} must be a {dim}x{dim} density matrix (qubit 1 first); got {quote(value)}")
+    try:
+        rho = np.asarray(value, dtype=complex)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a {dim}x{dim} density matrix (qubit 1 first) of numbers; "
+                         f"got {quote(value)}") from None
+    if rho.shape != (dim, dim):
+        raise InputError(f"{name} must be a {dim}x{dim} density matrix (qubit 1 first); got shape {rho.shape}")
+    if not np.all(np.isfinite(rho)) or np.abs(rho - rho.conj().T).max() > tol:
+        raise InputError(f"{name} must be Hermitian (to {tol:g})")
+    if abs(np.trace(rho) - 1.0) > tol:
+        raise InputError(f"{name} must have unit trace; got {np.trace(rho).real:.6g}")
+    if np.linalg.eigvalsh(0.5 * (rho + rho.conj().T)).min() < -tol:
+        raise InputError(f"{name} must be positive semidefinite (to {tol:g})")
+    return rho
+
+
+def validate_params(
+    g: Any, p1: Any, p2: Any, T1: Any, T2: Any
+) -> tuple[npt.NDArray[np.float64], ...]:
+    """Check the model's parameters and broadcast them to a common shape (float arrays).
+
+    g: any finite real number; p1, p2: finite and >= 0, not both 0 at the same point; T1, T2 in
+    ``[0, +inf]`` (0 is the ground-state limit). Also refuses values that are not real numbers
+    (complex, strings, dicts, ``None``, datetimes, ragged lists), naming the parameter.
+    """
+    g_arr = real_array("g", g)
+    if np.any(~np.isfinite(g_arr)):
+        raise InputError(f"g must be a finite real number; got {float(g_arr[~np.isfinite(g_arr)].flat[0])!r}")
+    p1_arr = bounded_array("p1", p1, lo=0.0)
+    p2_arr = bounded_array("p2", p2, lo=0.0)
+    T1_arr = bounded_array("T1", T1, lo=0.0, allow_inf=True)
+    T2_arr = bounded_array("T2", T2, lo=0.0, allow_inf=True)
+    out = broadcast("g, p1, p2, T1, T2", g_arr, p1_arr, p2_arr, T1_arr, T2_arr)
+    check_rates(out[1], out[2])
+    return tuple(out)
+
+
+def check_rates(p1: Any, p2: Any) -> None:
+    """Refuse points where both reset rates are 0 (their ranges are checked by the caller)."""
+    if np.any((np.asarray(p1) == 0) & (np.asarray(p2) == 0)):
+        raise InputError("p1 and p2 must not both be 0 (allowed: p1 >= 0, p2 >= 0, p1 + p2 > 0)")
+
+
+def _bound(x: float) -> str:
+    return ("+inf" if x > 0 else "-inf") if math.isinf(x) else f"{x:g}"
+
+
+
+# --- circuits ---
+#: Largest number of Trotter steps on any route. The ``power`` route forms S^N by repeated squaring
+#: (O(log N) products), but its rounding grows like N eps: the trace of S^N rho drifts by 6e-9 at
+#: N = 1e8 and 6e-5 at 1e12 (measured), and beyond 2**63 numpy's ``matrix_power`` silently returned a
+#: zero channel. 1e9 keeps the drift below 1e-6, far past any convergence (``auto`` stops at 1e7).
+#: The unrolled routes have a far smaller memory budget (:func:`qc_reset.circuits.check_circuit_steps`).
+MAX_STEPS: int = 10**9
+
+
+def order(value: Any, name: str = "order") -> int:
+    """The Trotter order: 1 (Lie-Trotter) or 2 (Strang); ints and the strings ``"1"``, ``"2"`` accepted."""
+    if isinstance(value, (numbers.Integral, str)) and not isinstance(value, bool) and str(value) in ("1", "2"):
+        return int(value)
+    raise InputError(f"{name} must be one of 1 (Lie-Trotter), 2 (Strang); got {quote(value)}")
+
+
+def steps(value: Any, name: str = "steps", *, allow_auto: bool = True) -> int | Literal["auto"]:
+    """A number of Trotter steps: a whole number in ``[1, MAX_STEPS]``, or ``"auto"`` (``allow_auto``).
+
+    The bound holds on every route; how many steps an unrolled circuit may have is lower and depends
+    on how it is run (:func:`qc_reset.circuits.check_circuit_steps`).
+    """
+    if allow_auto and isinstance(value, str) and value == "auto":
+        return "auto"
+    allowed = "an integer >= 1" + (" or 'auto'" if allow_auto else "")
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1 <= int(value) <= MAX_STEPS:
+        raise InputError(f"{name} must be {allowed} (at most {MAX_STEPS}); got {quote(value)}")
+    return int(value)
+
+
+def two_qubit_state(value: Any, name: str = "initial_state") -> npt.NDArray[np.complex128]:
+    """A two-qubit state, qubit 1 first: a normalized 4-vector (returned as its projector) or a 4x4
+    :func:`density_matrix` (returned exactly Hermitian)."""
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        raise InputError(f"{name} must be a 4x4 density matrix or a 4-vector; got {quote(value)}")
+    try:
+        arr = np.asarray(value, dtype=complex)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a 4x4 density matrix or a 4-vector of numbers; got "
+                         f"{quote(value)}") from None
+    if arr.shape == (4,):
+        norm = np.linalg.norm(arr)
+        if not np.isfinite(norm) or abs(norm - 1.0) > 1e-8:
+            raise InputError(f"{name} must be a normalized 4-vector; got norm {quote(norm)}")
+        return np.outer(arr, arr.conj())
+    if arr.shape != (4, 4):
+        raise InputError(f"{name} must be a 4x4 density matrix or a 4-vector; got shape {arr.shape}")
+    rho = density_matrix(name, arr)
+    return 0.5 * (rho + rho.conj().T)
+
+
+# --- stats ---
+#: Aer keeps every shot's outcome before it counts them: measured ~120 bytes per shot (10^7 shots of one
+#: density-matrix circuit peak at 1.15 GB, 30 million at 3.4 GB; Aer 0.18), rounded up.
+SHOT_MEMORY: int = 128
+#: Memory budget of the shots of one circuit.
+SHOT_MEMORY_LIMIT: int = 4 * 2**30
+#: Largest number of shots of one circuit: ``SHOT_MEMORY_LIMIT // SHOT_MEMORY`` = 2**25 (about 3.4e7,
+#: ~40 s of sampling per circuit); more shots are better taken as several seeded runs whose counts add.
+MAX_SHOTS: int = SHOT_MEMORY_LIMIT // SHOT_MEMORY
+#: Memory limit of one bootstrap draw (resamples x states); larger requests raise InputError up front.
+MAX_RESAMPLE_BYTES: float = 2.0**31
+#: Peak bytes per resample and state: the int64 counts and float64 Bloch draws (3 each) plus the
+#: deviations and their temporaries, 4 arrays of 3 float64.
+BYTES_PER_RESAMPLE: int = 4 * 3 * 8
+
+
+def check_shots(shots: Any, name: str = "shots", *, allow_zero: bool = False) -> int:
+    """Shots of one circuit: a whole number in ``[1, MAX_SHOTS]`` (``[0, ...]`` with ``allow_zero``).
+
+    The upper limit is memory: Aer holds :data:`SHOT_MEMORY` bytes per shot before counting, so the
+    message gives that estimate against :data:`SHOT_MEMORY_LIMIT`.
+    """
+    lo = 0 if allow_zero else 1
+    if isinstance(shots, bool | np.bool_) or not isinstance(shots, int | np.integer):
+        raise InputError(f"{name} must be an integer >= {lo} (at most {MAX_SHOTS}); got {quote(shots)}")
+    n = int(shots)
+    if n < lo:
+        raise InputError(f"{name} must be an integer >= {lo} (at most {MAX_SHOTS}); got {n}")
+    check_bytes(f"{name} = {n} per circuit", float(n) * SHOT_MEMORY, SHOT_MEMORY_LIMIT,
+                f"Aer keeps about {SHOT_MEMORY} B per shot before counting; at most {MAX_SHOTS} {name} per "
+                "circuit (add the counts of several seeded runs for more)")
+    return n
+
+
+def counts_array(counts: Any) -> npt.NDArray[np.float64]:
+    """A tomography counts array (..., 3, 2) (bases X, Y, Z; outcomes 0, 1) as float with integral values."""
+    c = real_array("counts", counts)  # strings, complex, ragged, None: InputError naming counts
+    if np.asarray(counts).dtype.kind == "b":
+        raise InputError(f"counts must be non-negative integers, not booleans; got {quote(counts)}")
+    if c.ndim < 2 or c.shape[-2:] != (3, 2):
+        raise InputError(f"counts must have shape (..., 3, 2) (bases X, Y, Z; outcomes 0, 1); got shape {c.shape}")
+    if not np.all(np.isfinite(c)) or np.any(c < 0) or np.any(c != np.round(c)):
+        raise InputError(f"counts must be non-negative integers (finite, >= 0, integral); got {quote(counts)}")
+    if np.any(c.sum(axis=-1) <= 0):
+        raise InputError(f"counts must have a positive total (>= 1 shot) in every basis; got {quote(counts)}")
+    return c
+
+
+def confidence_level(level: Any, name: str = "level") -> float:
+    """A confidence level strictly between 0 and 1."""
+    return real_number(name, level, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+
+
+def resamples(n_resamples: Any, batch: tuple[int, ...] = ()) -> int:
+    """``n_resamples`` >= 1, refused before allocating when one draw would exceed :data:`MAX_RESAMPLE_BYTES`."""
+    n = integer("n_resamples", n_resamples, lo=1, hi=2**62)
+    states = math.prod(batch)
+    check_bytes(
+        f"n_resamples = {n} for {states} state{'s' if states != 1 else ''}",
+        float(n) * states * BYTES_PER_RESAMPLE,
+        MAX_RESAMPLE_BYTES,
+        hint=f"use n_resamples <= {max(1, int(MAX_RESAMPLE_BYTES // (BYTES_PER_RESAMPLE * max(states, 1))))}",
+    )
+    return n
+
+
+def covariance(cov: Any) -> npt.NDArray[np.float64]:
+    """A Bloch covariance (..., 3, 3): finite, symmetric, positive semidefinite (to rounding)."""
+    C = np.array(real_array("covariance", cov), dtype=float)
+    if C.shape[-2:] != (3, 3) or not np.all(np.isfinite(C)):
+        raise InputError(f"covariance must be finite with shape (..., 3, 3); got shape {C.shape}")
+    scale = float(np.max(np.abs(C))) if C.size else 0.0
+    if not np.allclose(C, np.swapaxes(C, -1, -2), rtol=0.0, atol=1e-12 * max(scale, 1e-300)):
+        raise InputError("covariance must be symmetric")
+    if scale > 0 and np.min(np.linalg.eigvalsh(C)) < -1e-10 * scale:
+        raise InputError("covariance must be positive semidefinite")
+    return C
+
+
+def bloch_estimate(bloch: Any, cov: Any) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """A Bloch estimate (..., 3) and its covariance (..., 3, 3) with compatible batch shapes."""
+    r = np.asarray(real_array("bloch", bloch), dtype=float)
+    if r.shape[-1:] != (3,) or not np.all(np.isfinite(r)):
+        raise InputError(f"bloch must be finite with shape (..., 3); got shape {r.shape}")
+    C = covariance(cov)
+    try:
+        np.broadcast_shapes(r.shape[:-1], C.shape[:-2])
+    except ValueError:
+        raise InputError(f"bloch {r.shape} and covariance {C.shape} have incompatible batch shapes") from None
+    return r, C
+
+
+
+# --- run ---
+def int_seed(value: Any, name: str = "seed") -> int:
+    """An integer seed (one to record, or a transpiler's): :func:`seed` without ``None`` or a Generator."""
+    if value is None or isinstance(value, np.random.Generator):
+        raise InputError(f"{name} must be a whole number in [0, {2**63 - 1}]; got {quote(value)}")
+    out = seed(value, name)
+    assert isinstance(out, int)
+    return out
+
+
+def real_scalar(name: str, value: Any) -> float:
+    """A real number (int or float, numpy included; not bool or str) as float.
+
+    NaN and infinities pass: range checks are the caller's.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.integer | np.floating):
+        raise InputError(f"{name} must be a real number; got {quote(value)}")
+    return float(value)
+
+
+# --- workflows ---
+
+
+# --- cli ---

@@ -1,4 +1,6 @@
-"""Atomic file writes: a file is either its old complete self or its new complete self.
+"""File input and output: atomic writes, strict JSON, and reading a sweep's stored records.
+
+A file is either its old complete self or its new complete self.
 
 Every file the package writes (sweep stores, CSV tables, figures, OpenQASM exports, JSON
 records) goes through :func:`atomic_path`: the content is written to a temporary file in the
@@ -7,18 +9,31 @@ on POSIX and Windows within one file system), and the folder entry is fsynced. A
 mid-write, a full disk or an exception inside the ``with`` block leaves the old file untouched
 and removes the temporary file (a hard kill can leave a hidden ``.NAME.*.tmp...`` file behind,
 never a truncated target).
+
+JSON is strict (:func:`json_safe`): NaN is written as ``null`` and infinities as the strings
+``"inf"`` / ``"-inf"``, so every file parses in any JSON reader. :func:`read_results` reads the
+``results.jsonl`` records of a sweep folder without repairing anything.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "fsync_dir"]
+import numpy as np
+
+__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "fsync_dir", "json_safe", "to_json",
+           "save_json", "load_json", "read_results", "read_jsonl", "RESULTS"]
+
+#: Name of a sweep folder's record file (one JSON object per line).
+RESULTS = "results.jsonl"
 
 _UMASK_LOCK = threading.Lock()
 _UMASK: int | None = None
@@ -93,3 +108,113 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` atomically, encoded as ``encoding`` (UTF-8 by default)."""
     atomic_write_bytes(path, text.encode(encoding))
+
+
+def json_safe(obj: Any) -> Any:
+    """Plain, strict-JSON data: numpy scalars and arrays to Python, NaN -> None, +-inf -> "inf"/"-inf"."""
+    if isinstance(obj, np.ndarray):
+        obj = obj.tolist()
+    elif isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float):
+        if np.isnan(obj):
+            return None
+        return obj if np.isfinite(obj) else ("inf" if obj > 0 else "-inf")
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [json_safe(v) for v in obj]
+    return obj
+
+
+def to_json(record: Any) -> str:
+    """Strict-JSON text of ``record.to_dict()`` (or a plain dict), as :func:`save_json` writes."""
+    data = record.to_dict() if hasattr(record, "to_dict") else record
+    return json.dumps(json_safe(data), indent=2)
+
+
+def save_json(record: Any, path: str | Path) -> None:
+    """Write ``record.to_dict()`` (or a plain dict) to ``path`` as strict JSON.
+
+    NaN is written as null and infinities as the strings "inf" / "-inf" (which ``float()``
+    and the package's validators read back). The file is replaced atomically: an interrupted
+    write leaves the previous file complete (:func:`atomic_write_text`).
+    """
+    atomic_write_text(path, to_json(record) + "\n")
+
+
+def load_json(path: str | Path) -> dict[str, Any]:
+    """Read a JSON file written by :func:`save_json`."""
+    data: dict[str, Any] = json.loads(Path(path).read_text())
+    return data
+
+
+def read_jsonl(path: Path, check: Callable[[Any], str | None]) -> tuple[dict[int, dict[str, Any]], list[bytes],
+                                                                         list[tuple[int, bytes, str]], bool]:
+    """Read and validate every line of a JSONL record file (absent: nothing).
+
+    ``check(obj)`` returns a reason for rejecting ``obj`` or None; an accepted object has an
+    integer ``index``. A line is damaged if it is not UTF-8, not JSON, rejected by ``check`` or
+    repeats an index already seen (the first copy is kept).
+
+    Returns:
+        ``(records by index, good raw lines, damaged (line number, raw bytes, reason), whether the
+        last line is a good record without its newline)``.
+    """
+    records: dict[int, dict[str, Any]] = {}
+    good: list[bytes] = []
+    bad: list[tuple[int, bytes, str]] = []
+    unterminated = False
+    if not path.exists():
+        return records, good, bad, unterminated
+    lines = path.read_bytes().split(b"\n")
+    tail_missing = lines[-1] != b""
+    if not tail_missing:
+        lines.pop()
+    for n, raw in enumerate(lines, start=1):
+        try:
+            obj = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            reason: str | None = "not UTF-8"
+        except (ValueError, RecursionError):
+            reason = "torn or not JSON" if n == len(lines) and tail_missing else "not JSON"
+        else:
+            reason = check(obj)
+            if reason is None and obj["index"] in records:
+                reason = f"repeats index {obj['index']}"
+        if reason is not None:
+            bad.append((n, raw, reason))
+            continue
+        records[obj["index"]] = obj
+        good.append(raw)
+        if n == len(lines) and tail_missing:
+            unterminated = True
+    return records, good, bad, unterminated
+
+
+def _loose_check(obj: Any) -> str | None:
+    if not isinstance(obj, dict):
+        return "not a JSON object"
+    index = obj.get("index")
+    if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+        return "no integer 'index' >= 0"
+    return None
+
+
+def read_results(out_dir: str | Path, config: Any = None) -> list[dict[str, Any]]:
+    """The valid records of a sweep folder, sorted by index (read only; nothing is repaired).
+
+    Damaged lines (torn, not JSON, not an object with an integer ``index``, a repeated index;
+    with ``config`` also every check of the resume path) are skipped with a warning naming the
+    file and line.
+
+    Args:
+        out_dir: the sweep's output folder.
+        config: if given, a :class:`qc_reset.workflows.sweep.SweepConfig` (anything with a
+            ``record_check()`` method): records are checked against its grid, seed and outputs.
+    """
+    path = Path(out_dir) / RESULTS
+    records, _, bad, _ = read_jsonl(path, _loose_check if config is None else config.record_check())
+    for line, _, reason in bad:
+        warnings.warn(f"{path} line {line}: {reason}; skipped", stacklevel=2)
+    return [records[i] for i in sorted(records)]

@@ -13,8 +13,9 @@ from qiskit.quantum_info import DensityMatrix, Kraus, Operator, SuperOp, partial
 
 from qc_reset import circuits as C
 from qc_reset import model
+from qc_reset.circuits import collision
 from qc_reset.model import Params
-from qc_reset.simulate import default_backend, system_channel
+from qc_reset.run.simulator import default_backend, system_channel
 
 from .helpers import assert_cptp_superop, assert_density_matrix
 
@@ -103,7 +104,7 @@ def test_superop_conversion_matches_qiskit() -> None:
 @pytest.mark.parametrize("gate", C.EXCHANGE_GATES)
 def test_exchange_gates(gate: str) -> None:
     qc = QuantumCircuit(2)
-    C._unitary_block(qc, 0.37, 0.8, gate)
+    collision._unitary_block(qc, 0.37, 0.8, gate)
     U = model.free_unitary(0.8) @ model.exchange_unitary(0.37, 0.8)
     M = Operator(qc).data
     phase = M[0, 0] / U[0, 0]
@@ -202,7 +203,7 @@ def test_bad_order_realization_gate() -> None:
         C.step_circuit(C.CircuitParameters.create(), realization="kraus")
     with pytest.raises(ValueError, match="dt must be given"):
         C.step_circuit(POINTS["weak"])
-    with pytest.raises(ValueError, match="initial_state must be a density matrix"):
+    with pytest.raises(ValueError, match="initial_state must have unit trace"):
         C.initial_state_circuit(POINTS["weak"], np.diag([1.0, 1.0, 0.0, 0.0]))
     with pytest.raises(ValueError, match="initial_state must be a 4x4"):
         C.initial_state_circuit(POINTS["weak"], np.eye(2) / 2)
@@ -226,7 +227,7 @@ def test_qasm_step_file_loads_to_the_exact_channel() -> None:
 
 
 def test_qasm_run_file_reproduces_the_state() -> None:
-    from qc_reset.simulate import simulate
+    from qc_reset.run.simulator import simulate
 
     qc = qasm3.loads((REPO / "circuits" / "dilated_run.qasm").read_text())
     qc.save_density_matrix([0, 1], label="rho")

@@ -9,10 +9,10 @@ import sys
 import numpy as np
 import pytest
 
-from qc_reset import measures, perturbative
 from qc_reset.cli import main
-from qc_reset.critical import critical_temperature
-from qc_reset.exact import steady_bloch, steady_state
+from qc_reset.model import measures, perturbative
+from qc_reset.model.critical import critical_temperature
+from qc_reset.model.steady import steady_bloch, steady_state
 
 STEADY = ["steady", "--g", "0.06", "--p1", "0.3", "--p2", "0.3", "--T1", "0.1", "--T2", "0.02"]
 
@@ -185,8 +185,8 @@ def test_simulate_table_rounds_to_six_digits(capsys: pytest.CaptureFixture[str])
 
 
 def test_noise_times_print_with_units() -> None:
-    from qc_reset.commands.simulate import describe_noise
-    from qc_reset.noise import parse_noise
+    from qc_reset.cli.simulate import describe_noise
+    from qc_reset.run.noise import parse_noise
 
     text = describe_noise(parse_noise("depol=1e-3,t1=50us,t2=70000,readout=0.02132"))
     assert "t1=50 us" in text and "t2=70 us" in text and "relaxation" in text
@@ -194,7 +194,7 @@ def test_noise_times_print_with_units() -> None:
 
 
 def test_fmt_rounds_floats() -> None:
-    from qc_reset.commands._common import fmt, fmt_vec
+    from qc_reset.cli._common import fmt, fmt_vec
 
     assert fmt(0.021320000000000006) == "0.02132"
     assert fmt(1 / 3) == "0.333333" and fmt(float("nan")) == "-" and fmt(None) == "-"

@@ -19,8 +19,8 @@ import pytest
 
 from qc_reset._checks import QUOTE_LIMIT, InputError
 from qc_reset.cli import EXIT_BROKEN_PIPE, CliError, main
-from qc_reset.commands import steady as steady_cmd
-from qc_reset.exact import steady_bloch
+from qc_reset.cli import steady as steady_cmd
+from qc_reset.model.steady import steady_bloch
 
 P = ["--p1", "0.3", "--p2", "0.3", "--T1", "0.1", "--T2", "0.02"]
 STEADY = ["steady", "--g", "0.06", *P]
@@ -257,7 +257,7 @@ def test_broken_pipe_subprocess_is_quiet() -> None:
 
 
 def test_internal_error_subprocess_has_no_traceback() -> None:
-    code = ("import sys\nimport qc_reset.commands.steady as s\nfrom qc_reset.cli import main\n"
+    code = ("import sys\nimport qc_reset.cli.steady as s\nfrom qc_reset.cli import main\n"
             "def run(args):\n    return 1 + None\n"
             "s.run = run\nsys.exit(main(sys.argv[1:]))\n")
     proc = subprocess.run([sys.executable, "-c", code, *STEADY], capture_output=True, text=True, timeout=120,

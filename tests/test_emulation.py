@@ -8,12 +8,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from qc_reset import circuits, measures
-from qc_reset import emulation as em
+from qc_reset import circuits
 from qc_reset import noise as nz
+from qc_reset.circuits import measurement
 from qc_reset.cli import main
-from qc_reset.model import Params
-from qc_reset.sweep import evaluate_chunk
+from qc_reset.model import Params, measures
+from qc_reset.run import backends, interop
+from qc_reset.run import tomography as em
+from qc_reset.workflows.sweep import evaluate_chunk, tomography_records
 
 #: |estimate - circuit state| bound per Bloch component, in standard errors (fixed seeds).
 N_SE = 4.0
@@ -32,19 +34,19 @@ def assert_within_se(run: em.TomographyRun, n_se: float = N_SE) -> None:
 
 # ------------------------------------------------------------------------------------------- circuits
 def test_tomography_circuits_metadata_and_rotations() -> None:
-    qcs = em.tomography_circuits(P_GENERIC, 0.5, steps=3, realization="kraus")
+    qcs = measurement.tomography_circuits(P_GENERIC, 0.5, steps=3, realization="kraus")
     assert [qc.metadata["basis"] for qc in qcs] == ["X", "Y", "Z"]
-    assert all(qc.metadata["qubit"] == em.MEASURED_QUBIT == circuits.PAPER_TO_QISKIT[1] for qc in qcs)
+    assert all(qc.metadata["qubit"] == measurement.MEASURED_QUBIT == circuits.PAPER_TO_QISKIT[1] for qc in qcs)
     assert all(qc.metadata["steps"] == 3 and qc.num_clbits == 1 for qc in qcs)
     measured = [[q._index for inst in qc.data if inst.operation.name == "measure" for q in inst.qubits]
                 for qc in qcs]
     assert measured == [[1], [1], [1]]
     tail = [[inst.operation.name for inst in qc.data[-3:]] for qc in qcs]
     assert tail[0][-2:] == ["h", "measure"] and tail[1] == ["sdg", "h", "measure"] and tail[2][-1] == "measure"
-    power = em.tomography_circuits(P_GENERIC, 0.5, steps=3, route="power")
+    power = measurement.tomography_circuits(P_GENERIC, 0.5, steps=3, route="power")
     assert [inst.operation.name for inst in power[2].data] == ["set_density_matrix", "superop", "measure"]
     with pytest.raises(ValueError, match="route must be one of gates, power"):
-        em.tomography_circuits(P_GENERIC, 0.5, steps=3, route="superop")
+        measurement.tomography_circuits(P_GENERIC, 0.5, steps=3, route="superop")
 
 
 @pytest.mark.parametrize(
@@ -95,8 +97,8 @@ def test_tomography_points_batch_and_per_point_seeds() -> None:
     bloch, se = em.tomography_points(pts, dt=0.1, order=2, shots=20000, seed=9)
     assert bloch.shape == se.shape == (3, 3)
     for k, p in enumerate(pts):
-        n = em.resolve_steps(p, 0.1, 2, "auto", em.convergence_tol(20000))
-        r = measures.bloch_vector(em._ideal_state(p, 0.1, 2, n))
+        n = measurement.resolve_steps(p, 0.1, 2, "auto", em.convergence_tol(20000))
+        r = measures.bloch_vector(em.ideal_state(p, 0.1, 2, n))
         assert np.all(np.abs(bloch[k] - r) < N_SE * se[k])
     b0, _ = em.tomography_points(pts[:1], dt=0.1, order=2, shots=20000, seed=9)
     np.testing.assert_array_equal(b0[0], bloch[0])  # point 0 does not depend on the rest of the batch
@@ -113,13 +115,13 @@ def test_tomography_points_batch_and_per_point_seeds() -> None:
 # ------------------------------------------------------------------------------------------- interop
 @pytest.mark.parametrize("realization", ["dilated", "kraus"])
 def test_qiskit_experiments_linear_inversion_agrees(realization: str) -> None:
-    from qc_reset import tomography as tomo
+    from qc_reset import stats as tomo
 
-    counts, bloch_qe = em.qiskit_experiments_tomography(P_GENERIC, shots=8000, seed=4, dt=0.5, steps=25,
+    counts, bloch_qe = interop.qiskit_experiments_tomography(P_GENERIC, shots=8000, seed=4, dt=0.5, steps=25,
                                                          realization=realization)
     assert counts.sum(axis=-1).tolist() == [8000, 8000, 8000]
     np.testing.assert_allclose(tomo.linear_inversion(counts), bloch_qe, atol=SAME_COUNTS_TOL)
-    r = measures.bloch_vector(em._ideal_state(P_GENERIC, 0.5, 2, 25))
+    r = measures.bloch_vector(em.ideal_state(P_GENERIC, 0.5, 2, 25))
     assert np.all(np.abs(bloch_qe - r) < N_SE * tomo.standard_errors(counts))
 
 
@@ -138,7 +140,7 @@ def test_readout_error_biases_z_and_mitigation_removes_it() -> None:
     raw = em.run_tomography(P_MAGIC, **kw)
     mit = em.run_tomography(P_MAGIC, mitigate=True, **kw)
     # Readout error leaves the state alone: the circuit state is the ideal one.
-    np.testing.assert_allclose(raw.bloch_circuit, measures.bloch_vector(em._ideal_state(P_MAGIC, 0.5, 2, 25)),
+    np.testing.assert_allclose(raw.bloch_circuit, measures.bloch_vector(em.ideal_state(P_MAGIC, 0.5, 2, 25)),
                                atol=1e-10)
     rz, z_hat, se_z = raw.bloch_circuit[2], raw.result.bloch[2], raw.result.stderr[2]
     assert z_hat < rz - 10 * se_z and abs(z_hat - 0.9 * rz) < N_SE * se_z  # pulled toward 0 by 1 - 2e
@@ -164,13 +166,13 @@ def test_noisy_parametric_run_estimates_noisy_state() -> None:
     run = em.run_tomography(P_GENERIC, shots=20000, seed=2, noise="depol=3e-3,t1=50us,t2=70us", steps=20,
                             n_resamples=100, **COARSE)
     assert_within_se(run)
-    ideal = measures.bloch_vector(em._ideal_state(P_GENERIC, 0.5, 2, 20))
+    ideal = measures.bloch_vector(em.ideal_state(P_GENERIC, 0.5, 2, 20))
     assert np.linalg.norm(run.bloch_circuit) < np.linalg.norm(ideal) - 0.05
 
 
 def _manila_readout(q: int) -> tuple[float, float]:
     """(P(1|0), P(0|1)) of FakeManilaV2's physical qubit q, as NoiseModel.from_backend reads its target."""
-    prop = nz.fake_backend("FakeManilaV2").target["measure"][(q,)]
+    prop = backends.fake_backend("FakeManilaV2").target["measure"][(q,)]
     return (getattr(prop, "prob_meas1_prep0", prop.error), getattr(prop, "prob_meas0_prep1", prop.error))
 
 
@@ -184,8 +186,8 @@ def test_fake_backend_run_with_layout() -> None:
     # One transpile: the measured physical qubit is paper qubit 1's final position in the state circuit...
     spec = nz.parse_noise("fake:FakeManilaV2,layout=4-3-2-1")
     tqc, phys = em._transpiled_state(P_GENERIC, spec, 0.5, 2, 6, 0)
-    qcs = em._noisy_tomography_circuits(tqc, phys, {"steps": 6})
-    assert {nz.measured_physical_qubit(qc) for qc in qcs} == {phys}
+    qcs = measurement.noisy_tomography_circuits(tqc, phys, {"steps": 6})
+    assert {backends.measured_physical_qubit(qc) for qc in qcs} == {phys}
     assert [qc.layout.final_index_layout() for qc in qcs] == [tqc.layout.final_index_layout()] * 3
     # ...and the calibration is that qubit's readout error (routing moves paper qubit 1 from its initial
     # physical qubit 3 to a final one). Manila's errors are 1.4-9.6 %, at least 0.33 % apart; with 2e5
@@ -262,7 +264,7 @@ def test_sweep_records_deterministic() -> None:
         assert {"bloch", "stderr", "l1_coherence", "magic_witness", "verdict"} <= set(rec["tomography"])
     assert a[1]["circuit"]["noise"] == "depol=0.001"
     with pytest.raises(ValueError, match="grid.shots >= 1"):
-        em.tomography_records([{**pts[0], "shots": 0}], [1], {})
+        tomography_records([{**pts[0], "shots": 0}], [1], {})
 
 
 # ------------------------------------------------------------------------------------------- CLI

@@ -1,4 +1,4 @@
-"""exact.evolve against scipy.linalg.expm of the complex 16x16 Liouvillian, at generic and degenerate points.
+"""dynamics.evolve against scipy.linalg.expm of the complex 16x16 Liouvillian, at generic and degenerate points.
 
 The reference shares no code with the solver: it exponentiates ``model.liouvillian`` (the
 row-major complex superoperator, not the real Pauli-basis generator) with SciPy's Pade
@@ -14,11 +14,11 @@ import pytest
 import scipy.linalg
 
 from qc_reset import exact
-from qc_reset.model import Params
+from qc_reset.model import Params, dynamics
 
 from .helpers import assert_density_matrix
 
-#: The eigenbasis path loses about cond(V) * eps; it is used only for cond(V) <= exact.EIG_COND_MAX
+#: The eigenbasis path loses about cond(V) * eps; it is used only for cond(V) <= dynamics.EIG_COND_MAX
 #: (1e4), so its error is <= 1e4 * 2.2e-16 * (a few) ~ 1e-11 in the worst accepted case, and
 #: ~1e-14 at the typical cond(V) ~ 100. The Pade reference itself is good to ~1e-14.
 EVOLVE_TOL = 1e-11
@@ -62,7 +62,7 @@ def expm_reference(params: Params, rho0: np.ndarray, times: np.ndarray) -> np.nd
 
 @pytest.mark.parametrize("params", list(CASES.values()), ids=list(CASES))
 def test_evolve_matches_expm(params: Params) -> None:
-    rho_t = exact.evolve(params, RHO0, TIMES)
+    rho_t = dynamics.evolve(params, RHO0, TIMES)
     np.testing.assert_allclose(rho_t, expm_reference(params, RHO0, TIMES), atol=EVOLVE_TOL, rtol=0)
     assert_density_matrix(rho_t, atol=EVOLVE_TOL)
 
@@ -72,14 +72,14 @@ def test_dense_grid_of_the_transient_figure() -> None:
     times = np.linspace(0.0, 40.0, 801)
     params = Params(0.06, 0.3, 0.3, 0.3, 0.02)
     rho0 = np.kron(params.tau1(), params.tau2())
-    np.testing.assert_allclose(exact.evolve(params, rho0, times), expm_reference(params, rho0, times),
+    np.testing.assert_allclose(dynamics.evolve(params, rho0, times), expm_reference(params, rho0, times),
                                atol=EVOLVE_TOL, rtol=0)
 
 
 def test_long_times_reach_the_steady_state_without_growth() -> None:
     """Rounding must not make a decaying or conserved mode grow over very long times."""
     params = Params(0.4, 0.5, 0.6, 0.1, 0.3)
-    rho_t = exact.evolve(params, RHO0, np.array([1e4, 1e8]))
+    rho_t = dynamics.evolve(params, RHO0, np.array([1e4, 1e8]))
     steady = exact.steady_state(0.4, 0.5, 0.6, 0.1, 0.3)
     np.testing.assert_allclose(rho_t, np.stack([steady, steady]), atol=EVOLVE_TOL, rtol=0)
 
@@ -100,5 +100,5 @@ def test_expm_only_where_the_eigenbasis_is_ill_conditioned(monkeypatch: pytest.M
                                                            uses_expm: bool) -> None:
     counter = _CountingExpm()
     monkeypatch.setattr(scipy.linalg, "expm", counter)
-    exact.evolve(CASES[name], RHO0, TIMES)
+    dynamics.evolve(CASES[name], RHO0, TIMES)
     assert (counter.calls > 0) == uses_expm

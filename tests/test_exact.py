@@ -15,7 +15,7 @@ import scipy.linalg
 
 from qc_reset import exact, measures, model
 from qc_reset.exact import SteadyStateError
-from qc_reset.model import Params
+from qc_reset.model import Params, dynamics
 
 from .helpers import EXACT_TOL, assert_density_matrix
 
@@ -310,19 +310,19 @@ EVOLVE_CASES = {
 def test_evolve_matches_scipy_expm(params: Params) -> None:
     rho0 = _product_state((0.3, -0.5, 0.6), (0.1, 0.7, -0.2))
     times = np.array([0.0, 0.3, 1.7, 6.0, 25.0])
-    rho_t = exact.evolve(params, rho0, times)
+    rho_t = dynamics.evolve(params, rho0, times)
     assert rho_t.shape == (5, 4, 4)
     np.testing.assert_allclose(rho_t, expm_trajectory(params, rho0, times), atol=EXPM_TOL)
     np.testing.assert_allclose(rho_t[0], rho0, atol=EXACT_TOL)
     assert_density_matrix(rho_t, atol=EXPM_TOL)
-    np.testing.assert_allclose(exact.evolve(params, rho0, 1.7), rho_t[2], atol=EXACT_TOL)
+    np.testing.assert_allclose(dynamics.evolve(params, rho0, 1.7), rho_t[2], atol=EXACT_TOL)
 
 
 def test_evolve_reaches_steady_state() -> None:
     params = Params(0.4, 0.5, 0.6, 0.1, 0.3)
     rho0 = _product_state((0.0, 0.0, -1.0), (0.0, 0.0, -1.0))
     # Slowest decay rate >= 0.2 here, so exp(-0.2 * 400) ~ 1e-35.
-    rho_inf = exact.evolve(params, rho0, [400.0])[0]
+    rho_inf = dynamics.evolve(params, rho0, [400.0])[0]
     np.testing.assert_allclose(rho_inf, exact.steady_state(0.4, 0.5, 0.6, 0.1, 0.3), atol=EXPM_TOL)
 
 
@@ -332,7 +332,7 @@ def test_evolve_without_unique_steady_state_keeps_qubit1() -> None:
     r1 = np.array([0.3, -0.5, 0.6])
     rho0 = _product_state(tuple(r1), (0.0, 0.0, 1.0))
     times = np.linspace(0.0, 40.0, 9)
-    rho_t = exact.evolve(params, rho0, times)
+    rho_t = dynamics.evolve(params, rho0, times)
     c, s = np.cos(times / 2), np.sin(times / 2)
     expected = np.stack([r1[0] * c + r1[1] * s, r1[1] * c - r1[0] * s, np.full_like(times, r1[2])], axis=-1)
     got = np.array([qubit1_bloch(r) for r in rho_t])
@@ -355,14 +355,14 @@ def test_evolve_without_unique_steady_state_keeps_qubit1() -> None:
 )
 def test_evolve_validation(rho0: np.ndarray, times: list[float], match: str) -> None:
     with pytest.raises(ValueError, match=match):
-        exact.evolve(Params(0.1, 0.2, 0.3, 0.4, 0.5), rho0, times)
+        dynamics.evolve(Params(0.1, 0.2, 0.3, 0.4, 0.5), rho0, times)
 
 
 def test_transient_fields_and_overshoot() -> None:
     # Weak damping, strong exchange: coherence rings up past its steady value.
     params = Params(1.0, 0.1, 0.1, 0.05, 0.05)
     times = np.linspace(0.0, 60.0, 241)
-    tr = exact.transient(params, times)
+    tr = dynamics.transient(params, times)
     n = len(times)
     assert tr.bloch.shape == (n, 3)
     assert tr.l1_coherence.shape == tr.l1_norm.shape == (n,)
@@ -392,12 +392,12 @@ def test_transient_fields_and_overshoot() -> None:
 def test_transient_negative_overshoot_and_custom_start() -> None:
     params = Params(0.3, 0.4, 0.4, 0.1, 0.1)
     # At t = 0 from tau1 (x) tau2 qubit 1 has no coherence: overshoot = -C_ss < 0.
-    tr0 = exact.transient(params, [0.0])
+    tr0 = dynamics.transient(params, [0.0])
     assert tr0.l1_coherence[0] == pytest.approx(0.0, abs=EXACT_TOL)
     assert tr0.coherence_overshoot == pytest.approx(-tr0.steady_l1_coherence, abs=EXACT_TOL)
     assert tr0.coherence_overshoot < 0
     # Starting in the steady state, nothing moves: overshoots vanish.
     rho_ss = exact.steady_state(0.3, 0.4, 0.4, 0.1, 0.1)
-    tr = exact.transient(params, np.linspace(0, 10, 11), rho0=rho_ss)
+    tr = dynamics.transient(params, np.linspace(0, 10, 11), rho0=rho_ss)
     assert tr.coherence_overshoot == pytest.approx(0.0, abs=EXPM_TOL)
     assert tr.magic_overshoot == pytest.approx(0.0, abs=EXPM_TOL)

@@ -18,9 +18,10 @@ import mpmath
 import numpy as np
 import pytest
 
-from qc_reset import exact, resolvent
+from qc_reset import exact
 from qc_reset._checks import InputError
 from qc_reset.cli import main
+from qc_reset.model import resolvent
 
 #: Accuracy promised on the whole domain (the solver's own bound is 1e-13; observed ~1e-16).
 REF_TOL = 1e-9

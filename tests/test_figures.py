@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qc_reset import measures
 from qc_reset.cli import main
-from qc_reset.exact import steady_bloch
-from qc_reset.figures import FIGURE_PARAMS, make_figures
+from qc_reset.model import measures
+from qc_reset.model.steady import steady_bloch
+from qc_reset.workflows.figures import FIGURE_PARAMS, make_figures
 
 
 def _read(path: Path) -> tuple[list[str], dict[str, list[tuple[float, float, str]]]]:
@@ -80,7 +80,7 @@ def test_cli_writes_one_figure(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_fig2_circuit_points_and_error_bars(tmp_path: Path) -> None:
     """Circuit tomography points lie within 4 of their error bars of the exact C_l1, and the bars
     have the binomial size: for small rx, ry the l1 coherence has s.e. ~ 1/sqrt(shots)."""
-    from qc_reset.figures import CIRCUIT
+    from qc_reset.workflows.figures import CIRCUIT
 
     make_figures(tmp_path, ["2"], circuit=True, verbose=False)
     _, series = _read(tmp_path / "fig2.csv")
@@ -161,8 +161,8 @@ def test_worker_error_reaches_the_caller(tmp_path: Path, monkeypatch: pytest.Mon
     """A figure failing in a worker process raises the same error type and message here."""
     import multiprocessing
 
-    from qc_reset import figures
     from qc_reset._checks import InputError
+    from qc_reset.workflows import figures
 
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("the patched builder reaches the workers only through fork")

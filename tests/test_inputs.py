@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from qc_reset import _checks as checks
 from qc_reset import circuits as C
 from qc_reset import emulation as em
 from qc_reset import noise as nz
@@ -20,6 +21,7 @@ from qc_reset import simulate as sm
 from qc_reset._checks import InputError
 from qc_reset.cli import main
 from qc_reset.model import Params, validate_params
+from qc_reset.run import backends, calibration, interop, threshold
 
 P = Params(g=0.06, p1=0.3, p2=0.3, T1=0.1, T2=0.02)
 GOOD = {"g": 0.06, "p1": 0.3, "p2": 0.3, "T1": 0.1, "T2": 0.02}
@@ -44,12 +46,16 @@ def _forbid(monkeypatch: pytest.MonkeyPatch, obj: Any, name: str) -> None:
 @pytest.fixture
 def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
     """Building circuits, transpiling and running Aer all fail the test."""
-    _forbid(monkeypatch, C, "step_circuit")
-    _forbid(monkeypatch, sm, "_superop_circuit")
-    _forbid(monkeypatch, sm, "default_backend")
-    _forbid(monkeypatch, em, "_ideal_backend")
-    _forbid(monkeypatch, nz, "simulator")
-    _forbid(monkeypatch, nz, "transpile_for")
+    # The modules that define and call these (the compatibility modules only re-export them).
+    from qc_reset.circuits import collision
+    from qc_reset.run import noise, simulator, tomography
+
+    _forbid(monkeypatch, collision, "step_circuit")
+    _forbid(monkeypatch, simulator, "_superop_circuit")
+    _forbid(monkeypatch, simulator, "default_backend")
+    _forbid(monkeypatch, tomography, "_ideal_backend")
+    _forbid(monkeypatch, noise, "simulator")
+    _forbid(monkeypatch, noise, "transpile_for")
 
 
 # --------------------------------------------------------------------------------- Python API types
@@ -92,9 +98,9 @@ NEEDS_NUMBERS = [
     pytest.param(lambda q: em.noisy_state(q, "depol=1e-3", steps=3), id="noisy_state"),
     pytest.param(lambda q: em.resolve_steps(q, 0.1, 2, "auto", 1e-6), id="resolve_steps"),
     pytest.param(lambda q: em.degradation_table(q, [0.0], steps=3), id="degradation_table"),
-    pytest.param(lambda q: em.qiskit_experiments_tomography(q, shots=10, seed=1, steps=3), id="qe_tomography"),
+    pytest.param(lambda q: interop.qiskit_experiments_tomography(q, shots=10, seed=1, steps=3), id="qe_tomography"),
     pytest.param(lambda q: sm.simulate(q, 0.1, steps=3), id="simulate"),
-    pytest.param(lambda q: nz.max_gate_error(q, shots=0, seed=None, steps=3), id="max_gate_error"),
+    pytest.param(lambda q: threshold.max_gate_error(q, shots=0, seed=None, steps=3), id="max_gate_error"),
     pytest.param(lambda q: C.trotter_step_superop(q, 0.1), id="trotter_step_superop"),
     pytest.param(lambda q: SYMBOLIC.values(q, 0.1), id="CircuitParameters.values"),
 ]
@@ -186,9 +192,9 @@ def test_power_route_is_constant_in_steps() -> None:
         pytest.param(lambda: em.run_tomography(P, shots=10**12, seed=1, steps=3), id="run_tomography"),
         pytest.param(lambda: em.run_tomography(P, shots=10**12, seed=1, steps=3, noise="depol=1e-3"), id="noisy"),
         pytest.param(lambda: em.tomography_points([P], dt=0.1, order=2, shots=10**12, seed=1), id="points"),
-        pytest.param(lambda: em.qiskit_experiments_tomography(P, shots=10**12, seed=1, steps=3), id="qe"),
-        pytest.param(lambda: nz.max_gate_error(P, shots=10**12, seed=1), id="max_gate_error"),
-        pytest.param(lambda: nz.calibrate_readout("readout=0.1", 0, shots=10**12, seed=1), id="calibrate"),
+        pytest.param(lambda: interop.qiskit_experiments_tomography(P, shots=10**12, seed=1, steps=3), id="qe"),
+        pytest.param(lambda: threshold.max_gate_error(P, shots=10**12, seed=1), id="max_gate_error"),
+        pytest.param(lambda: calibration.calibrate_readout("readout=0.1", 0, shots=10**12, seed=1), id="calibrate"),
     ],
 )
 def test_huge_shots_refused_before_running(call: Any, no_work: None) -> None:
@@ -198,22 +204,22 @@ def test_huge_shots_refused_before_running(call: Any, no_work: None) -> None:
 
 
 def test_cal_shots_and_shot_limit_edges(no_work: None) -> None:
-    assert nz.check_shots(nz.MAX_SHOTS) == nz.MAX_SHOTS == 2**25
-    assert nz.check_shots(np.int64(0), allow_zero=True) == 0
-    with pytest.raises(InputError, match=rf"^shots = {nz.MAX_SHOTS + 1} per circuit"):
-        nz.check_shots(nz.MAX_SHOTS + 1)
+    assert checks.check_shots(checks.MAX_SHOTS) == checks.MAX_SHOTS == 2**25
+    assert checks.check_shots(np.int64(0), allow_zero=True) == 0
+    with pytest.raises(InputError, match=rf"^shots = {checks.MAX_SHOTS + 1} per circuit"):
+        checks.check_shots(checks.MAX_SHOTS + 1)
     with pytest.raises(InputError, match=r"^cal_shots = 1000000000000 per circuit"):
         em.run_tomography(P, shots=10, seed=1, steps=3, noise="readout=0.1", mitigate=True, cal_shots=10**12)
     with pytest.raises(InputError, match=r"^shots must be an integer >= 1 \(at most 33554432\); got '10'"):
-        nz.check_shots("10")
+        checks.check_shots("10")
 
 
 def test_other_size_like_arguments(no_work: None) -> None:
     with pytest.raises(InputError, match=r"^max_evaluations must be a whole number in \[2, 200\]"):
-        nz.max_gate_error(P, shots=0, seed=None, max_evaluations=10**9)
+        threshold.max_gate_error(P, shots=0, seed=None, max_evaluations=10**9)
     # A parametric readout calibration builds a circuit with qubit + 1 qubits: bounded.
     with pytest.raises(InputError, match=r"^qubit must be a whole number in \[0, 1023\]"):
-        nz.calibrate_readout("readout=0.1", 10**9, shots=10, seed=1)
+        calibration.calibrate_readout("readout=0.1", 10**9, shots=10, seed=1)
 
 
 def test_cli_refuses_huge_steps(capsys: pytest.CaptureFixture[str], no_work: None) -> None:
@@ -228,9 +234,9 @@ SEEDED = [
     pytest.param(lambda s: em.run_tomography(P, shots=10, seed=s, steps=3), id="run_tomography"),
     pytest.param(lambda s: em.noisy_state(P, "depol=1e-3", steps=3, seed=s), id="noisy_state"),
     pytest.param(lambda s: em.tomography_points([P], dt=0.1, order=2, shots=10, seed=s), id="points"),
-    pytest.param(lambda s: em.qiskit_experiments_tomography(P, shots=10, seed=s, steps=3), id="qe"),
-    pytest.param(lambda s: nz.max_gate_error(P, shots=10, seed=s), id="max_gate_error"),
-    pytest.param(lambda s: nz.calibrate_readout("readout=0.1", 0, shots=10, seed=s), id="calibrate"),
+    pytest.param(lambda s: interop.qiskit_experiments_tomography(P, shots=10, seed=s, steps=3), id="qe"),
+    pytest.param(lambda s: threshold.max_gate_error(P, shots=10, seed=s), id="max_gate_error"),
+    pytest.param(lambda s: calibration.calibrate_readout("readout=0.1", 0, shots=10, seed=s), id="calibrate"),
     pytest.param(lambda s: TRANSPILE_FOR([], nz.parse_noise("depol=1e-3"), seed=s), id="transpile_for"),
 ]
 
@@ -306,4 +312,4 @@ def test_fake_backend_names_match_the_provider() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # one fake device warns that its error values are made up
         listed = sorted(type(b).__name__ for b in FakeProviderForBackendV2().backends())
-    assert nz.fake_backend_names() == listed
+    assert backends.fake_backend_names() == listed

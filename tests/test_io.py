@@ -81,8 +81,9 @@ def _disk_full(fd: int) -> None:
 
 def test_package_writers_keep_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """save_json, the figure CSVs and the OpenQASM export go through the atomic path."""
-    from qc_reset import circuits, records
-    from qc_reset.figures import SeriesLog
+    from qc_reset.circuits import qasm as circuits
+    from qc_reset.io import save_json
+    from qc_reset.workflows.figures import SeriesLog
 
     json_path, csv_path = tmp_path / "r.json", tmp_path / "fig5.csv"
     qasm_dir = tmp_path / "circuits"
@@ -95,7 +96,7 @@ def test_package_writers_keep_old_file_on_failure(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(circuits, "reference_circuits", _tiny_reference)
     monkeypatch.setattr("qc_reset.io.os.fsync", _disk_full)
     with pytest.raises(OSError, match="No space"):
-        records.save_json({"a": 1.0}, json_path)
+        save_json({"a": 1.0}, json_path)
     log = SeriesLog(title="t", params={"g": 0.1})
     log.add("s", [0.0, 1.0], [1.0, 2.0])
     with pytest.raises(OSError, match="No space"):

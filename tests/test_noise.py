@@ -1,4 +1,7 @@
-"""Noise specs, Aer noise models, readout mitigation and the gate-error threshold (qc_reset.noise)."""
+"""Noise specs, Aer noise models, readout mitigation and the gate-error threshold.
+
+qc_reset.run.noise, .backends, .calibration, .threshold and qc_reset.stats.mitigation.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from qc_reset import emulation as em
-from qc_reset import noise as nz
-from qc_reset import tomography as tomo
-from qc_reset.measures import bloch_vector, l1_norm
+from qc_reset import stats as tomo
 from qc_reset.model import Params
+from qc_reset.model.measures import bloch_vector, l1_norm
+from qc_reset.run import backends as be
+from qc_reset.run import calibration as cal
+from qc_reset.run import noise as nz
+from qc_reset.run import threshold as th
+from qc_reset.run import tomography as em
+from qc_reset.stats import mitigation as mit
 
 #: |estimate - truth| bound in units of the standard error (two-sided normal: ~6e-5 per comparison).
 N_SE = 4.0
@@ -106,10 +113,10 @@ def test_noise_spec_accepts_numpy_numbers() -> None:
 
 
 def test_fake_backend_names_and_size() -> None:
-    names = nz.fake_backend_names()
+    names = be.fake_backend_names()
     assert "FakeManilaV2" in names and len(names) > 10
     with pytest.raises(ValueError, match="need 4"):
-        nz.fake_backend("FakeArmonkV2")
+        be.fake_backend("FakeArmonkV2")
     with pytest.raises(ValueError, match="exceeds the 5 qubits"):
         nz.transpile_for([], nz.parse_noise("fake:FakeManilaV2,layout=0-1-2-7"))
 
@@ -198,7 +205,7 @@ def test_mitigate_counts_statistics() -> None:
     est, se = [], []
     for k in range(reps):
         Ak = np.array([[a00[k], 1 - a11[k]], [1 - a00[k], a11[k]]])
-        mc = nz.mitigate_counts(counts[k], Ak, m)
+        mc = mit.mitigate_counts(counts[k], Ak, m)
         est.append(tomo.linear_inversion(mc))
         se.append(tomo.standard_errors(mc))
     est_a, se_a = np.array(est), np.array(se)
@@ -211,13 +218,13 @@ def test_mitigate_counts_statistics() -> None:
 
 def test_mitigate_counts_rejects_singular() -> None:
     with pytest.raises(ValueError, match="singular"):
-        nz.mitigate_counts([[50, 50]] * 3, [[0.5, 0.5], [0.5, 0.5]], 100)
+        mit.mitigate_counts([[50, 50]] * 3, [[0.5, 0.5], [0.5, 0.5]], 100)
 
 
 A_OK = [[0.9, 0.1], [0.1, 0.9]]
 
 
-@pytest.mark.parametrize("fn", [nz.mitigate_counts, nz.mitigate_estimate])
+@pytest.mark.parametrize("fn", [mit.mitigate_counts, mit.mitigate_estimate])
 @pytest.mark.parametrize(
     ("counts", "A", "cal_shots", "needle"),
     [
@@ -240,10 +247,10 @@ def test_calibrate_readout_validation() -> None:
     for kw, needle in ((dict(shots=0, seed=1), "shots must be"), (dict(shots=10, seed=-1), "seed must be"),
                        (dict(shots=1.5, seed=1), "shots must be")):
         with pytest.raises(ValueError, match=needle):
-            nz.calibrate_readout(spec, 1, **kw)
+            cal.calibrate_readout(spec, 1, **kw)
     with pytest.raises(ValueError, match="qubit must be a physical qubit"):
-        nz.calibrate_readout(nz.parse_noise("fake:FakeManilaV2"), 5, shots=10, seed=1)
-    A = nz.calibrate_readout(spec, np.int64(0), shots=np.int64(100), seed=np.int64(2))
+        cal.calibrate_readout(nz.parse_noise("fake:FakeManilaV2"), 5, shots=10, seed=1)
+    A = cal.calibrate_readout(spec, np.int64(0), shots=np.int64(100), seed=np.int64(2))
     assert A.shape == (2, 2)
 
 
@@ -262,7 +269,7 @@ def _mitigated_replicates(r: Any, A: np.ndarray, shots: int, cal_shots: int, rep
     a00 = rng.binomial(cal_shots, A[0, 0], size=reps) / cal_shots
     a11 = rng.binomial(cal_shots, A[1, 1], size=reps) / cal_shots
     Ak = np.stack([np.stack([a00, 1 - a11], -1), np.stack([1 - a00, a11], -1)], -2)
-    return nz.mitigate_estimate(np.stack([n0, shots - n0], axis=-1), Ak, cal_shots)
+    return mit.mitigate_estimate(np.stack([n0, shots - n0], axis=-1), Ak, cal_shots)
 
 
 def test_mitigated_verdict_is_calibrated_with_shared_calibration() -> None:
@@ -296,19 +303,19 @@ def test_mitigated_stderr_near_the_pole(rz: float) -> None:
     assert se.mean() == pytest.approx(est[:, 2].std(), rel=0.15)
     assert abs(est[:, 2].mean() - rz) < N_SE * est[:, 2].std() / np.sqrt(MIT_REPS)
     # The single example of the review: counts [98000, 2000] with this A is r_z = 1 exactly, stderr ~ 0.0067.
-    r1, c1 = nz.mitigate_estimate([[50_000, 50_000], [50_000, 50_000], [98_000, 2_000]], A, 2000)
+    r1, c1 = mit.mitigate_estimate([[50_000, 50_000], [50_000, 50_000], [98_000, 2_000]], A, 2000)
     assert r1[2] == pytest.approx(1.0) and 0.005 < np.sqrt(c1[2, 2]) < 0.01
 
 
 def test_calibrate_readout() -> None:
-    A = nz.calibrate_readout(nz.parse_noise("readout=0.02:0.06"), 1, shots=40000, seed=3)
+    A = cal.calibrate_readout(nz.parse_noise("readout=0.02:0.06"), 1, shots=40000, seed=3)
     np.testing.assert_allclose(A, [[0.98, 0.06], [0.02, 0.94]], atol=N_SE * np.sqrt(0.06 * 0.94 / 40000))
     np.testing.assert_allclose(A.sum(axis=0), 1.0)
 
 
 # ------------------------------------------------------------------------------------------- threshold
 def test_max_gate_error_exact() -> None:
-    res = nz.max_gate_error(P_MAGIC, shots=0, seed=None, dt=0.5, steps=40, rtol=0.2)
+    res = th.max_gate_error(P_MAGIC, shots=0, seed=None, dt=0.5, steps=40, rtol=0.2)
     assert res.status == "found" and res.p_max is not None and res.p_fail is not None
     assert 3e-5 < res.p_max < res.p_fail <= 1.2 * res.p_max < 1e-3
     for p, magic in ((res.p_max, True), (res.p_fail, False)):
@@ -329,7 +336,7 @@ def test_exact_threshold_at_dt_half_regression() -> None:
         return float(l1_norm(bloch_vector(rho)))
 
     assert l1(2.05e-4) > 1.0 > l1(2.15e-4)
-    res = nz.max_gate_error(P_MAGIC, shots=0, seed=None, dt=0.5, rtol=0.05)
+    res = th.max_gate_error(P_MAGIC, shots=0, seed=None, dt=0.5, rtol=0.05)
     assert res.status == "found" and res.p_max is not None and res.p_fail is not None
     assert res.p_max < 2.15e-4 and res.p_fail > 2.05e-4 and res.p_fail <= 1.05 * res.p_max
     assert f"{res.p_max:.2e}" == "2.05e-04" and f"{res.p_fail:.2e}" == "2.13e-04"  # the documented table row
@@ -337,46 +344,46 @@ def test_exact_threshold_at_dt_half_regression() -> None:
 
 def test_max_gate_error_seed_none_is_recorded_and_reproducible() -> None:
     kw: dict[str, Any] = dict(shots=20_000, dt=0.5, steps=10, rtol=0.5, bracket=(1e-5, 1e-3))
-    a = nz.max_gate_error(P_MAGIC, seed=None, **kw)
+    a = th.max_gate_error(P_MAGIC, seed=None, **kw)
     assert isinstance(a.seed, int) and a.seed >= 0
-    b = nz.max_gate_error(P_MAGIC, seed=a.seed, **kw)
+    b = th.max_gate_error(P_MAGIC, seed=a.seed, **kw)
     assert a.to_dict() == b.to_dict()
-    c = nz.max_gate_error(P_MAGIC, seed=np.int64(a.seed), shots=np.int64(20_000),
+    c = th.max_gate_error(P_MAGIC, seed=np.int64(a.seed), shots=np.int64(20_000),
                           **{k: v for k, v in kw.items() if k != "shots"})
     assert c.to_dict() == a.to_dict() and type(c.seed) is int and type(c.shots) is int
 
 
 def test_max_gate_error_evaluation_cap_is_not_found() -> None:
-    res = nz.max_gate_error(P_MAGIC, shots=0, seed=None, dt=0.5, steps=10, rtol=1e-3, max_evaluations=4)
+    res = th.max_gate_error(P_MAGIC, shots=0, seed=None, dt=0.5, steps=10, rtol=1e-3, max_evaluations=4)
     assert res.status == "max_evaluations" and len(res.evaluations) == 4
     assert res.p_max is not None and res.p_fail is not None and res.p_fail / res.p_max > 1 + 1e-3
     for bad in (1, 0, 2.5, 10**6):
         with pytest.raises(ValueError, match=r"max_evaluations must be a whole number in \[2, 200\]"):
-            nz.max_gate_error(P_MAGIC, shots=0, seed=None, max_evaluations=bad)
+            th.max_gate_error(P_MAGIC, shots=0, seed=None, max_evaluations=bad)
 
 
 def test_max_gate_error_statistical_is_deterministic_and_conservative() -> None:
     kw: dict[str, Any] = dict(shots=100_000, seed=5, dt=0.5, steps=40, rtol=0.5)
-    a = nz.max_gate_error(P_MAGIC, **kw)
-    b = nz.max_gate_error(P_MAGIC, **kw)
+    a = th.max_gate_error(P_MAGIC, **kw)
+    b = th.max_gate_error(P_MAGIC, **kw)
     assert a.to_dict() == b.to_dict()
-    exact = nz.max_gate_error(P_MAGIC, shots=0, seed=None, dt=0.5, steps=40, rtol=0.5)
+    exact = th.max_gate_error(P_MAGIC, shots=0, seed=None, dt=0.5, steps=40, rtol=0.5)
     assert a.status == "found" and a.p_max is not None and exact.p_fail is not None
     assert a.p_max < exact.p_fail  # a "magic" verdict needs W > 0 with confidence
 
 
 def test_max_gate_error_edges_and_errors() -> None:
     stab = Params(g=0.06, p1=0.3, p2=0.3, T1=5.0, T2=5.0)  # hot baths: no magic even without noise
-    assert nz.max_gate_error(stab, shots=0, seed=None, dt=0.5, steps=10).status == "below_bracket"
-    top = nz.max_gate_error(P_MAGIC, shots=0, seed=None, dt=0.5, steps=10, bracket=(1e-7, 1e-6))
+    assert th.max_gate_error(stab, shots=0, seed=None, dt=0.5, steps=10).status == "below_bracket"
+    top = th.max_gate_error(P_MAGIC, shots=0, seed=None, dt=0.5, steps=10, bracket=(1e-7, 1e-6))
     assert top.status == "above_bracket" and top.p_max == 1e-6
     with pytest.raises(ValueError, match="bracket"):
-        nz.max_gate_error(P_MAGIC, shots=0, seed=None, bracket=(1e-2, 1e-3))
+        th.max_gate_error(P_MAGIC, shots=0, seed=None, bracket=(1e-2, 1e-3))
     with pytest.raises(ValueError, match="not a fake backend"):
-        nz.max_gate_error(P_MAGIC, shots=0, seed=None, noise="fake:FakeManilaV2")
+        th.max_gate_error(P_MAGIC, shots=0, seed=None, noise="fake:FakeManilaV2")
     with pytest.raises(ValueError, match="shots must be"):
-        nz.max_gate_error(P_MAGIC, shots=-1, seed=None)
+        th.max_gate_error(P_MAGIC, shots=-1, seed=None)
     with pytest.raises(ValueError, match=r"seed must be a whole number in \[0, "):
-        nz.max_gate_error(P_MAGIC, shots=10, seed=-3)
+        th.max_gate_error(P_MAGIC, shots=10, seed=-3)
     with pytest.raises(ValueError, match="mitigate must be a bool"):
-        nz.max_gate_error(P_MAGIC, shots=10, seed=1, mitigate="yes")  # type: ignore[arg-type]
+        th.max_gate_error(P_MAGIC, shots=10, seed=1, mitigate="yes")  # type: ignore[arg-type]

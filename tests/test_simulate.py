@@ -12,11 +12,10 @@ import scipy.linalg
 from qiskit import transpile
 
 from qc_reset import circuits as C
-from qc_reset import measures
-from qc_reset import simulate as sm
 from qc_reset.cli import main
-from qc_reset.exact import SteadyStateError, steady_state
-from qc_reset.model import Params
+from qc_reset.model import Params, measures
+from qc_reset.model.steady import SteadyStateError, steady_state
+from qc_reset.run import simulator as sm
 
 #: Different routes run the same N steps of the same channel; they differ by rounding over
 #: ~N * 20 double-precision operations (~1e-13); 1e-10 leaves a wide margin.

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qc_reset import measures
 from qc_reset.cli import main
-from qc_reset.exact import steady_bloch
-from qc_reset.sweep import load_config, parse_config, read_results, run_sweep
+from qc_reset.model import measures
+from qc_reset.model.steady import steady_bloch
+from qc_reset.workflows.sweep import load_config, parse_config, read_results, run_sweep
 
 SMALL = """
 [grid]

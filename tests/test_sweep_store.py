@@ -13,13 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qc_reset import _sweep_store as store
-from qc_reset import measures
 from qc_reset._checks import InputError
 from qc_reset.cli import main
-from qc_reset.exact import steady_bloch
-from qc_reset.model import validate_params
-from qc_reset.sweep import MAX_POINTS, load_config, parse_config, read_results, run_sweep
+from qc_reset.model import measures, validate_params
+from qc_reset.model.steady import steady_bloch
+from qc_reset.workflows.sweep import MAX_POINTS, load_config, parse_config, read_results, run_sweep, store
 
 SMALL = """
 [grid]
@@ -323,7 +321,7 @@ def test_toml_size_depth_and_encoding_limits(tmp_path: Path, capsys: pytest.Capt
 
 def _brute_force_ok(doc: dict[str, dict[str, object]]) -> bool:
     """The per-point check of the former implementation: every point through the validators."""
-    from qc_reset.exact import _check_unique
+    from qc_reset.model.steady import require_unique
 
     axes = {k: (v if isinstance(v, list) else [v]) for k, v in doc["grid"].items()}
     free = [k for k in BASE if not isinstance(axes[k][0], str)]
@@ -336,7 +334,7 @@ def _brute_force_ok(doc: dict[str, dict[str, object]]) -> bool:
         pts.append(p)
     try:
         arrs = validate_params(*(np.array([p[k] for p in pts], dtype=float) for k in BASE))
-        _check_unique(arrs[0], arrs[1], arrs[2])
+        require_unique(arrs[0], arrs[1], arrs[2])
     except ValueError:
         return False
     return True

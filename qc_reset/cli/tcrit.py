@@ -10,6 +10,7 @@ import argparse
 import math
 from typing import Any
 
+from ..io import to_json
 from ._common import add_json_option, add_param_options, fmt
 
 __all__ = ["register", "run"]
@@ -32,8 +33,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Compute and print (table or JSON with keys ``params``, ``exact`` / ``perturbative``)."""
-    from ..critical import critical_temperature
-    from ..records import to_json
+    from ..model.critical import critical_temperature  # lazy: scipy loads only when the command runs
 
     methods = ("exact", "perturbative") if args.method == "all" else (args.method,)
     out: dict[str, Any] = {"params": {"p1": args.p1, "p2": args.p2, "T2": args.T2}}

@@ -37,7 +37,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the config, run the sweep, report where the results are."""
-    from ..sweep import load_config, run_sweep
+    from ..workflows.sweep import load_config, run_sweep  # lazy: the model (scipy) loads only here
 
     if not 1 <= args.workers <= 1024:
         raise InputError(f"--workers must be an integer in [1, 1024]; got {args.workers}")

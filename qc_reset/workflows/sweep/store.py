@@ -1,8 +1,8 @@
 """The on-disk sweep store: folder lock, write-once ``sweep.json``, validated JSONL records.
 
-Private layer under :mod:`qc_reset.sweep` (whose docstring states the format and guarantees).
-It knows nothing of physics: a record is checked against ``expected(index)``, a callable the
-sweep supplies, which returns the grid point and seed that index must carry.
+The format and its guarantees are stated in :mod:`qc_reset.workflows.sweep`. The store knows
+nothing of physics: a record is checked by a callable the sweep supplies
+(:meth:`qc_reset.workflows.sweep.config.SweepConfig.record_check`).
 """
 
 from __future__ import annotations
@@ -15,16 +15,15 @@ import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from ._checks import InputError, quote
-from .io import atomic_path, atomic_write_bytes, atomic_write_text, fsync_dir
-from .records import json_safe
+from ..._checks import InputError, quote
+from ...io import RESULTS, atomic_path, atomic_write_bytes, atomic_write_text, fsync_dir, json_safe, read_jsonl
 
 __all__ = ["folder_lock", "read_meta", "write_meta", "scan", "Scan", "repair", "append_records",
-           "open_results", "write_csv", "META", "RESULTS", "QUARANTINE", "LOCK", "MAX_META_BYTES"]
+           "open_results", "write_csv", "META", "RESULTS", "QUARANTINE", "LOCK", "CSV", "MAX_META_BYTES"]
 
-META, RESULTS, QUARANTINE, LOCK = "sweep.json", "results.jsonl", "results.quarantine.jsonl", ".lock"
+META, QUARANTINE, LOCK, CSV = "sweep.json", "results.quarantine.jsonl", ".lock", "results.csv"
 #: sweep.json is a few hundred bytes; anything far larger is not ours.
 MAX_META_BYTES = 1 << 20
 
@@ -100,33 +99,7 @@ def scan(path: Path, check: Callable[[Any], str | None]) -> Scan:
     A line is damaged if it is not UTF-8, not JSON, rejected by ``check`` or repeats an index
     already seen (the first copy is kept).
     """
-    result = Scan({}, [], [], False)
-    if not path.exists():
-        return result
-    data = path.read_bytes()
-    lines = data.split(b"\n")
-    tail_missing = lines[-1] != b""
-    if not tail_missing:
-        lines.pop()
-    for n, raw in enumerate(lines, start=1):
-        try:
-            obj = json.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            reason: str | None = "not UTF-8"
-        except (ValueError, RecursionError):
-            reason = "torn or not JSON" if n == len(lines) and tail_missing else "not JSON"
-        else:
-            reason = check(obj)
-            if reason is None and obj["index"] in result.records:
-                reason = f"repeats index {obj['index']}"
-        if reason is not None:
-            result.bad.append((n, raw, reason))
-            continue
-        result.records[obj["index"]] = obj
-        result.good_lines.append(raw)
-        if n == len(lines) and tail_missing:
-            result.unterminated = True
-    return result
+    return Scan(*read_jsonl(path, check))
 
 
 def repair(path: Path, found: Scan, log: Callable[[str], None]) -> None:
@@ -153,14 +126,14 @@ def repair(path: Path, found: Scan, log: Callable[[str], None]) -> None:
             os.fsync(fh.fileno())
 
 
-def append_records(fh: Any, records: Sequence[dict[str, Any]]) -> None:
+def append_records(fh: IO[bytes], records: Sequence[dict[str, Any]]) -> None:
     """Append records as JSON lines in one write, then flush and fsync (a crash tears one tail)."""
     fh.write(b"".join(json.dumps(json_safe(r)).encode() + b"\n" for r in records))
     fh.flush()
     os.fsync(fh.fileno())
 
 
-def open_results(path: Path) -> Any:
+def open_results(path: Path) -> IO[bytes]:
     """Open ``results.jsonl`` for appending (created if absent, its folder entry fsynced)."""
     new = not path.exists()
     fh = open(path, "ab")

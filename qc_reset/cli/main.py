@@ -1,6 +1,6 @@
 """Command-line entry point ``qc-reset``: parses arguments and dispatches to subcommands.
 
-Each subcommand lives in its own ``qc_reset.commands.<name>`` module exposing
+Each subcommand lives in its own ``qc_reset.cli.<name>`` module exposing
 ``register(subparsers)`` (which sets ``func`` on its parser) and is imported only when the
 CLI starts, so heavy dependencies load lazily inside ``func``.
 
@@ -29,21 +29,13 @@ import traceback
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from ._checks import QUOTE_LIMIT, InputError
+from .._checks import QUOTE_LIMIT, InputError
+from .._version import OPTIONAL_EXTRAS, __version__, install_hint
 
 __all__ = ["main", "build_parser", "CliError", "COMMAND_MODULES", "OPTIONAL_EXTRAS", "EXIT_BROKEN_PIPE"]
 
-#: Subcommand modules under ``qc_reset.commands``, in the order shown by ``--help``.
+#: Subcommand modules under ``qc_reset.cli``, in the order shown by ``--help``.
 COMMAND_MODULES: tuple[str, ...] = ("steady", "tcrit", "simulate", "export_qasm", "sweep", "figures")
-
-#: Optional top-level packages and the extra of ``pyproject.toml`` that installs each.
-OPTIONAL_EXTRAS: dict[str, str] = {
-    "matplotlib": "figures",
-    "dask": "dask",
-    "distributed": "dask",
-    "qiskit_ibm_runtime": "hardware",
-    "qiskit_experiments": "hardware",
-}
 
 #: Exit code when the reader of standard output goes away (128 + SIGPIPE, as for C tools).
 EXIT_BROKEN_PIPE = 141
@@ -89,8 +81,6 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser with every registered subcommand."""
-    from . import __version__
-
     parser = _Parser(
         prog="qc-reset",
         description="Steady coherence and magic of a heat-bath qubit coupled to a spin-bath qubit. "
@@ -102,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMAND_MODULES:
-        importlib.import_module(f"qc_reset.commands.{name}").register(sub)
+        importlib.import_module(f"qc_reset.cli.{name}").register(sub)
     for subparser in sub.choices.values():  # ``--debug`` also after the command name
         subparser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                                help="show the traceback of an error (for bug reports)")
@@ -136,8 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _report(f"the required package {top or exc.name} is not installed; reinstall: pip install -e .",
                     debug)
             return 1
-        _report(f"this needs the optional package {top}, which is not installed: "
-                f'pip install -e ".[{OPTIONAL_EXTRAS[top]}]"', debug)
+        _report(f"this needs the optional package {top}, which is not installed: {install_hint(top)}", debug)
         return 2
     except OSError as exc:  # files and folders named on the command line
         where = f": {_quote_path(exc.filename)}" if exc.filename else ""

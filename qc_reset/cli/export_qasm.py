@@ -21,7 +21,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Export and list the written files."""
-    from ..circuits import export_qasm
+    from ..circuits.qasm import export_qasm  # lazy: Qiskit loads only when the command runs
 
     for path in export_qasm(args.out):
         print(path)

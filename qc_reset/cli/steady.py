@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..io import to_json
 from ._common import add_json_option, add_param_options, fmt_params, fmt_vec, print_table
 
 __all__ = ["register", "run", "paper_facet_label"]
@@ -37,8 +38,9 @@ def paper_facet_label(label: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Solve and print (table or JSON)."""
-    from ..model import Params
-    from ..records import steady_report, to_json
+    # lazy: scipy loads only when the command runs
+    from ..model.params import Params
+    from ..model.report import steady_report
 
     rep = steady_report(Params(g=args.g, p1=args.p1, p2=args.p2, T1=args.T1, T2=args.T2))
     d = rep.to_dict()

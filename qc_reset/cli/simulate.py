@@ -14,11 +14,10 @@ Routes: ``gates`` runs the gate-level circuit of the chosen realization (``kraus
 from __future__ import annotations
 
 import argparse
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .._checks import InputError, quote
+from ..io import to_json
 from ._common import (
     add_json_option,
     add_param_options,
@@ -31,7 +30,11 @@ from ._common import (
     whole_number,
 )
 
+if TYPE_CHECKING:
+    from ..run.noise import NoiseSpec
+
 __all__ = ["register", "run", "parse_steps", "describe_noise"]
+
 
 def _shots(text: str) -> int:
     """argparse type of ``--shots``: a whole number >= 0 (0: no tomography); the library bounds it."""
@@ -101,14 +104,7 @@ def parse_steps(text: str) -> int | str:
         raise InputError(f"steps must be an integer >= 1 or 'auto'; got {quote(text)}") from None
 
 
-def _route(args: argparse.Namespace, spec: Any) -> str:
-    """The route that runs: as given, else power for ideal shots without --realization, else gates."""
-    if args.route is not None:
-        return str(args.route)
-    return "power" if args.shots > 0 and spec.kind == "none" and args.realization is None else "gates"
-
-
-def _validate(args: argparse.Namespace, spec: Any) -> None:
+def _validate(args: argparse.Namespace, spec: NoiseSpec, route: str) -> None:
     """Refuse option combinations that would be silently ignored (the library never sees them)."""
     if args.shots == 0:
         for opt, value in (("--level", args.level), ("--resamples", args.resamples)):
@@ -121,82 +117,31 @@ def _validate(args: argparse.Namespace, spec: Any) -> None:
                              "deterministic)")
     if args.mitigate and spec.kind == "none":
         raise InputError("--mitigate needs a --noise model (with --noise none there is no readout error)")
-    if args.realization is not None and spec.kind == "none" and _route(args, spec) != "gates":
+    if args.realization is not None and spec.kind == "none" and route != "gates":
         raise InputError(f"--realization applies to --route gates only; route {args.route} runs the exact step "
                          "channel, which has no gate realization")
     if spec.kind != "none" and args.shots == 0 and (args.route not in (None, "gates")
                                                      or args.realization not in (None, "dilated")):
-        # noisy_state has no route or realization argument: it always runs the dilated gates
+        # the noisy density-matrix run has no route or realization: it always runs the dilated gates
         raise InputError("with --noise the circuit is the gate-level dilated one: --route must be gates and "
                          "--realization dilated")
 
 
 def run(args: argparse.Namespace) -> int:
     """Simulate and print (table or JSON)."""
-    from ..model import Params
-    from ..noise import parse_noise
+    # lazy: Qiskit, Aer and scipy load only when the command runs
+    from ..model.params import Params
+    from ..run.noise import parse_noise
+    from ..run.summary import default_route, simulate_summary
 
     spec = parse_noise(args.noise)
-    _validate(args, spec)
+    _validate(args, spec, default_route(args.route, shots=args.shots, noise=spec, realization=args.realization))
     params = Params(g=args.g, p1=args.p1, p2=args.p2, T1=args.T1, T2=args.T2)
-    steps = parse_steps(args.steps)
-    if args.shots > 0 and args.seed is None:
-        from ..emulation import fresh_seed
-
-        args.seed = fresh_seed()  # one recorded seed for the tomography and the threshold search
-    if args.shots == 0 and spec.kind == "none":
-        d = _ideal(args, params, steps)
-    elif args.shots == 0:
-        d = _noisy_state(args, params, spec, steps)
-    else:
-        d = _tomography(args, params, spec, steps)
-    if args.max_gate_error:
-        d["max_gate_error"] = _threshold(args, params, spec, steps)
+    d = simulate_summary(params, dt=args.dt, steps=parse_steps(args.steps), order=args.order,
+                         realization=args.realization, route=args.route, tol=args.tol, shots=args.shots,
+                         noise=spec, seed=args.seed, level=args.level, n_resamples=args.resamples,
+                         mitigate=args.mitigate, gate_error_threshold=args.max_gate_error)
     return _print(args, d, spec)
-
-
-def _ideal(args: argparse.Namespace, params: Any, steps: int | str) -> dict[str, Any]:
-    from ..simulate import DEFAULT_TOL, simulate
-
-    res = simulate(params, args.dt, steps=steps, order=args.order, realization=args.realization or "kraus",
-                   route=args.route or "gates", tol=DEFAULT_TOL if args.tol is None else args.tol)
-    return res.to_dict()
-
-
-def _noisy_state(args: argparse.Namespace, params: Any, spec: Any, steps: int | str) -> dict[str, Any]:
-    from .. import measures
-    from ..emulation import noisy_state
-    from ..exact import steady_bloch
-
-    rho, n = noisy_state(params, spec, dt=args.dt, order=args.order, steps=steps,
-                         tol=1e-6 if args.tol is None else args.tol, seed=args.seed or 0)
-    rc, re = measures.bloch_vector(rho), steady_bloch(params.g, params.p1, params.p2, params.T1, params.T2)
-    return {"params": params.to_dict(), "dt": args.dt, "order": int(args.order), "realization": "dilated",
-            "route": "gates", "steps": n, "noise": str(spec), "bloch_exact": re.tolist(), "bloch_circuit": rc.tolist(),
-            "trace_distance": float(0.5 * np.linalg.norm(rc - re)), "l1_coherence": float(measures.l1_coherence(rc)),
-            "l1_norm": float(measures.l1_norm(rc)), "magic": bool(measures.has_magic(rc)),
-            "rho": {"re": rho.real.tolist(), "im": rho.imag.tolist()}}
-
-
-def _tomography(args: argparse.Namespace, params: Any, spec: Any, steps: int | str) -> dict[str, Any]:
-    from ..emulation import run_tomography
-
-    run = run_tomography(params, shots=args.shots, seed=args.seed, noise=spec, dt=args.dt, order=args.order,
-                         realization=args.realization or "dilated", steps=steps, level=_level(args),
-                         n_resamples=1000 if args.resamples is None else args.resamples, mitigate=args.mitigate,
-                         route=_route(args, spec), tol=args.tol)
-    return run.to_dict()
-
-
-def _threshold(args: argparse.Namespace, params: Any, spec: Any, steps: int | str) -> dict[str, Any]:
-    from ..noise import max_gate_error
-
-    return max_gate_error(params, shots=args.shots, seed=args.seed, level=_level(args), noise=spec, dt=args.dt,
-                          order=args.order, steps=steps, mitigate=args.mitigate).to_dict()
-
-
-def _level(args: argparse.Namespace) -> float:
-    return 0.95 if args.level is None else float(args.level)
 
 
 def _time(ns: float) -> str:
@@ -207,7 +152,7 @@ def _time(ns: float) -> str:
     return f"{fmt(ns)} ns"
 
 
-def describe_noise(spec: Any) -> str:
+def describe_noise(spec: NoiseSpec) -> str:
     """A parametric noise spec for tables: device times with units, named so they cannot be read as ``--T1``."""
     if spec.kind != "parametric":
         return str(spec)
@@ -215,7 +160,8 @@ def describe_noise(spec: Any) -> str:
     if spec.depol2 is not None:
         parts.append(f"depol2={fmt(spec.depol2)}")
     if spec.t1 is not None:
-        parts.append(f"device relaxation t1={_time(spec.t1)}, dephasing t2={_time(spec.t2)}, "
+        t2 = spec.t1 if spec.t2 is None else spec.t2
+        parts.append(f"device relaxation t1={_time(spec.t1)}, dephasing t2={_time(t2)}, "
                      f"gate times {_time(spec.gate_time)} (1q), {_time(spec.gate_time2)} (2q)")
     if spec.readout != (0.0, 0.0):
         e01, e10 = spec.readout
@@ -229,9 +175,7 @@ def _circuit_label(d: dict[str, Any]) -> str:
     return f"{what}, order {d['order']}, dt {fmt(float(d['dt']))}, route {d['route']}"
 
 
-def _print(args: argparse.Namespace, d: dict[str, Any], spec: Any) -> int:
-    from ..records import to_json
-
+def _print(args: argparse.Namespace, d: dict[str, Any], spec: NoiseSpec) -> int:
     if args.json:
         print(to_json(d))
         return 0

@@ -27,13 +27,16 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Draw the figures and list the files written."""
-    from ..figures import FIGURES, make_figures
+    from ..workflows.figures import FIGURES, make_figures  # lazy: the model (scipy) loads only here
 
     only = None
-    if args.only is not None:  # the library checks the names
+    if args.only is not None:
         only = [x.strip() for x in args.only.split(",") if x.strip()]
         if not only:
             raise InputError(f"--only must list figures from {','.join(FIGURES)}; got {quote(args.only)}")
+        bad = [x for x in only if x not in FIGURES]
+        if bad:
+            raise InputError(f"--only: unknown figure(s) {quote(','.join(bad))}; allowed: {','.join(FIGURES)}")
     files = make_figures(args.out, only, circuit=not args.no_circuit)
     print(f"{len(files)} files written to {args.out}")
     return 0

@@ -1,1 +1,0 @@
-"""CLI subcommands, one module each, registered in :data:`qc_reset.cli.COMMAND_MODULES`."""

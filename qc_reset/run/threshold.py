@@ -1,0 +1,192 @@
+r"""The gate-error threshold: the largest depolarizing error at which tomography still says "magic".
+
+A workflow of the execution layer: :func:`max_gate_error` bisects the depolarizing parameter of a
+parametric noise spec, running the dilated circuit's tomography (:mod:`qc_reset.run.tomography`) at
+each trial, and returns a frozen :class:`GateErrorThreshold`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+
+from .._checks import InputError, check_shots, confidence_level, integer, quote
+from ..model import Params
+from ..model.measures import bloch_vector, l1_norm
+from ..stats.estimators import DEFAULT_LEVEL
+from . import tomography
+from .noise import NoiseSpec, parse_noise
+
+__all__ = [
+    "DEFAULT_BRACKET",
+    "DEFAULT_RTOL",
+    "DEFAULT_MAX_EVALUATIONS",
+    "MAX_EVALUATIONS",
+    "THRESHOLD_STATUSES",
+    "GateErrorThreshold",
+    "max_gate_error",
+]
+
+#: Default ``(p_lo, p_hi)`` bracket of the depolarizing parameter.
+DEFAULT_BRACKET: tuple[float, float] = (1e-5, 1e-1)
+#: Default relative width of the final bracket.
+DEFAULT_RTOL: float = 0.05
+#: Default cap on circuit runs.
+DEFAULT_MAX_EVALUATIONS: int = 24
+#: Bisections of ``log p`` to ``rtol`` need ``log2(log(p_hi/p_lo)/log(1+rtol))`` runs: < 60 even for
+#: ``[1e-300, 1]`` at ``rtol = 1e-15``; more evaluations than this are a mistake, not a finer answer.
+MAX_EVALUATIONS = 200
+#: Possible ``status`` values of a :class:`GateErrorThreshold`.
+THRESHOLD_STATUSES: tuple[str, ...] = ("found", "max_evaluations", "above_bracket", "below_bracket")
+
+
+@dataclasses.dataclass(frozen=True)
+class GateErrorThreshold:
+    """Result of :func:`max_gate_error`: the largest depolarizing ``p`` with a "magic" verdict.
+
+    ``status`` is ``"found"`` (``p_max`` is the lower end of a final bracket of relative width
+    ``rtol``), ``"max_evaluations"`` (the evaluation cap was hit first: ``[p_max, p_fail]`` is the
+    last, wider bracket), ``"above_bracket"`` (magic even at the bracket's top; ``p_max`` = top) or
+    ``"below_bracket"`` (not magic at the bottom; ``p_max`` is None). ``evaluations`` lists
+    ``(p, verdict, witness)`` in the order evaluated. ``seed`` is the seed every trial used (drawn
+    and recorded when none was given with ``shots > 0``; unused for ``shots=0``, which has no randomness).
+    """
+
+    p_max: float | None
+    p_fail: float | None
+    status: str
+    params: Params
+    noise: str
+    shots: int
+    seed: int | None
+    level: float
+    dt: float
+    order: int
+    steps: int
+    evaluations: tuple[tuple[float, str, float], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        d = dataclasses.asdict(self)
+        d["params"] = self.params.to_dict()
+        d["evaluations"] = [{"p": p, "verdict": v, "witness": w} for p, v, w in self.evaluations]
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GateErrorThreshold:
+        """Inverse of :meth:`to_dict`."""
+        if not isinstance(data, dict):
+            raise InputError(f"gate-error threshold record must be a dict; got {quote(data)}")
+        names = [f.name for f in dataclasses.fields(cls)]
+        missing = [n for n in names if n not in data]
+        if missing:
+            raise InputError(f"gate-error threshold record needs the keys {quote(missing)}")
+        fields = {n: data[n] for n in names}
+        if not isinstance(fields["params"], dict):
+            raise InputError(f"gate-error threshold params must be a dict; got {quote(fields['params'])}")
+        fields["params"] = Params(**fields["params"])
+        try:
+            fields["evaluations"] = tuple((float(e["p"]), str(e["verdict"]), float(e["witness"]))
+                                          for e in fields["evaluations"])
+        except (TypeError, KeyError, ValueError):
+            raise InputError("gate-error threshold evaluations must be a list of {p, verdict, witness}; got "
+                             f"{quote(fields['evaluations'])}") from None
+        return cls(**fields)
+
+
+def max_gate_error(
+    params: Params,
+    *,
+    shots: int,
+    seed: int | None,
+    level: float = DEFAULT_LEVEL,
+    noise: str | NoiseSpec = "none",
+    bracket: tuple[float, float] = DEFAULT_BRACKET,
+    rtol: float = DEFAULT_RTOL,
+    dt: float = 0.1,
+    order: int = 2,
+    steps: int | str = "auto",
+    max_evaluations: int = DEFAULT_MAX_EVALUATIONS,
+    mitigate: bool = False,
+) -> GateErrorThreshold:
+    r"""Largest depolarizing gate error :math:`p` at which the magic verdict is still "magic".
+
+    Bisection on :math:`\log p` over ``bracket``: the depolarizing parameter of every one- and
+    two-qubit gate is set to :math:`p` (``depol2`` follows ``depol`` unless ``noise`` fixes it; other
+    errors of ``noise``, e.g. ``t1``, ``readout``, stay), the dilated circuit runs at each trial
+    :math:`p` and the verdict (:func:`qc_reset.stats.verdict.magic_verdict`, union interval at ``level``)
+    decides the half. With ``shots > 0`` this is a *statistical* statement: the verdict of a finite
+    sample, whose false-"magic" rate is at most ``1 - level`` at each :math:`p`; every trial reuses the
+    same ``seed`` (common random numbers, so the verdict is monotone in :math:`p` up to rare crossings),
+    which makes the result deterministic. ``shots=0`` uses the exact noisy density matrix (no shot noise,
+    no readout error): the asymptotic threshold :math:`\|r\|_1 = 1`.
+
+    Args:
+        params: the parameter point (should have magic without noise).
+        shots: shots per basis (0 = exact density matrix).
+        seed: seed of every trial (integer >= 0). ``None`` with ``shots > 0`` draws one integer seed
+            from fresh OS entropy, uses it for every trial and records it in the result, so the run can
+            be repeated exactly.
+        level: confidence level of the verdict.
+        noise: base spec (``none`` or parametric) whose ``depol`` is scanned.
+        bracket: ``(p_lo, p_hi)`` with ``0 < p_lo < p_hi <= 1``.
+        rtol: stop when ``p_hi / p_lo <= 1 + rtol``.
+        dt, order, steps: Trotter step, order and steps (``"auto"``: converged to the shot-noise scale).
+        max_evaluations: hard cap on circuit runs (>= 2); hitting it gives status ``"max_evaluations"``.
+        mitigate: readout mitigation of each trial (:func:`qc_reset.stats.mitigation.mitigate_estimate`);
+            ignored for ``shots=0``.
+    """
+    base = parse_noise(noise)
+    if base.kind == "fake":
+        raise InputError("max_gate_error scans a parametric depolarizing error; noise must be 'none' or "
+                         "a parametric spec, not a fake backend")
+    lo, hi = (float(x) for x in bracket)
+    if not 0 < lo < hi <= 1:
+        raise InputError(f"bracket must satisfy 0 < p_lo < p_hi <= 1; got {quote(bracket)}")
+    shots = check_shots(shots, allow_zero=True)  # 0 = exact density matrix
+    if not rtol > 0:
+        raise InputError(f"rtol must be > 0; got {quote(rtol)}")
+    max_evaluations = integer("max_evaluations", max_evaluations, lo=2, hi=MAX_EVALUATIONS)
+    if not isinstance(mitigate, bool | np.bool_):
+        raise InputError(f"mitigate must be a bool; got {quote(mitigate)}")
+    params = Params.require(params)
+    if seed is not None:
+        seed = integer("seed", seed, lo=0, hi=2**63 - 1)
+    elif shots > 0:
+        seed = tomography.fresh_seed()
+    level = confidence_level(level)
+    n_steps = tomography.resolve_steps(params, dt, order, steps, tomography.convergence_tol(shots))
+    evals: list[tuple[float, str, float]] = []
+
+    def verdict(p: float) -> bool:
+        spec = base.with_depol(p)
+        if shots == 0:
+            rho, _ = tomography.noisy_state(params, spec, dt=dt, order=order, steps=n_steps)
+            w = float(l1_norm(bloch_vector(rho))) - 1.0
+            v = "magic" if w > 0 else "stabilizer"
+        else:
+            run = tomography.run_tomography(params, shots=shots, seed=seed, noise=spec, dt=dt, order=order,
+                                           steps=n_steps, level=level, n_resamples=1, mitigate=mitigate)
+            w, v = run.result.magic_witness.value, run.result.magic_witness.verdict
+        evals.append((p, v, w))
+        return v == "magic"
+
+    def done(p_max: float | None, p_fail: float | None, status: str) -> GateErrorThreshold:
+        return GateErrorThreshold(p_max=p_max, p_fail=p_fail, status=status, params=params, noise=str(base),
+                                  shots=shots, seed=seed, level=level, dt=float(dt), order=int(order),
+                                  steps=n_steps, evaluations=tuple(evals))
+
+    if not verdict(lo):
+        return done(None, lo, "below_bracket")
+    if verdict(hi):
+        return done(hi, None, "above_bracket")
+    while hi / lo > 1 + rtol:
+        if len(evals) >= max_evaluations:
+            return done(lo, hi, "max_evaluations")
+        mid = math.sqrt(lo * hi)
+        lo, hi = (mid, hi) if verdict(mid) else (lo, mid)
+    return done(lo, hi, "found")
+

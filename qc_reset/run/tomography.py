@@ -1,0 +1,400 @@
+r"""Shot-based tomography of qubit 1 on Aer: ideal and noisy runs, their record, exact noisy states.
+
+The basis measurements are built by :mod:`qc_reset.circuits.measurement`; this module runs them with
+shots and a seed on ``AerSimulator(method="density_matrix")`` and analyses the counts with
+:mod:`qc_reset.stats`. **Ideal** runs (``noise="none"``) take by default the ``"power"`` route: Aer's
+``set_density_matrix`` (:math:`\tau_1\otimes\tau_2`), one ``superop`` :math:`S^N` (equal to the
+gate-level circuit's channel to ~1e-14, at a cost independent of :math:`N`), rotation and measurement;
+``route="gates"`` runs the gate-level circuit. **Noisy** runs (any other spec of :mod:`qc_reset.run.noise`)
+transpile the dilated circuit *once* to the spec's basis and device layout, then append the native
+rotations and measurement on the final physical qubit of paper qubit 1, so the three bases and the saved
+density matrix share one layout; optional readout mitigation calibrates that same qubit.
+
+``steps="auto"`` converges the *ideal* step channel to a trace distance ``tol`` of its fixed point; by
+default :func:`convergence_tol`, a tenth of the shot noise :math:`1/\sqrt{N_{shots}}`. Seeds: an integer
+``seed`` is expanded with ``numpy.random.SeedSequence`` into independent streams for Aer's sampler, the
+transpiler, the readout calibration and the bootstrap, so a run is a deterministic function of its
+arguments; ``seed=None`` draws one integer seed from fresh OS entropy and records it (``TomographyRun.seed``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+from qiskit import QuantumCircuit
+
+from .._checks import InputError, check_shots, int_seed, quote, real_scalar
+from .._checks import order as check_order
+from .._checks import seed as check_seed
+from .._checks import steps as check_steps
+from ..circuits.collision import trotter_circuit, trotter_step_superop
+from ..circuits.measurement import (
+    MEASURED_QUBIT,
+    NATIVE_MEASUREMENT,
+    final_layout,
+    noisy_tomography_circuits,
+    resolve_steps,
+    tomography_circuits,
+    with_saved_state,
+)
+from ..circuits.parameters import validate_dt, validate_realization
+from ..model import measures
+from ..model import steady as exact
+from ..model.operators import ComplexArray, FloatArray
+from ..model.params import Params
+from ..stats.estimators import (
+    DEFAULT_LEVEL,
+    DEFAULT_RESAMPLES,
+    Estimator,
+    SeedLike,
+    linear_inversion,
+    standard_errors,
+)
+from ..stats.mitigation import mitigate_estimate
+from ..stats.records import TomographyResult
+from ..stats.tomography import analyze, analyze_estimate
+from ..stats.verdict import WitnessMethod
+from . import noise as noise_mod
+from . import simulator
+from .calibration import calibrate_readout
+from .seeds import fresh_seed, seed_streams, stream_seed
+
+if TYPE_CHECKING:
+    from qiskit.result import Result
+    from qiskit_aer import AerSimulator
+
+__all__ = [
+    "convergence_tol",
+    "ideal_state",
+    "fresh_seed",
+    "noisy_state",
+    "TomographyRun",
+    "run_tomography",
+    "tomography_points",
+    "degradation_table",
+]
+
+
+# ------------------------------------------------------------------------------------------- helpers
+def convergence_tol(shots: int) -> float:
+    r"""Default ``tol`` for ``steps="auto"``: :math:`0.1/\sqrt{N_{shots}}` in [1e-10, 1e-3]; 1e-6 for no shots."""
+    if shots <= 0:
+        return 1e-6
+    return float(np.clip(0.1 / np.sqrt(shots), 1e-10, 1e-3))
+
+
+def ideal_state(params: Params, dt: float, order: int, n: int) -> ComplexArray:
+    r"""The exact two-qubit state :math:`S^N(\tau_1\otimes\tau_2)` of ``n`` ideal Trotter steps (qubit 1 first)."""
+    S = trotter_step_superop(params, dt, order)
+    rho0 = np.kron(params.tau1(), params.tau2())
+    return (np.linalg.matrix_power(S, n) @ rho0.reshape(16)).reshape(4, 4)
+
+
+@functools.cache
+def _ideal_backend() -> AerSimulator:
+    """Aer density-matrix simulator for the ideal path; one thread: its pool costs ~40 ms per run here."""
+    from qiskit_aer import AerSimulator  # lazy, heavy: Aer loads when a circuit is first run
+
+    return AerSimulator(method="density_matrix", max_parallel_threads=1)
+
+
+def _counts(result: Result, i: int) -> list[int]:
+    c = result.get_counts(i)
+    return [int(c.get("0", 0)), int(c.get("1", 0))]
+
+
+# ------------------------------------------------------------------------------------------- noisy states
+def _transpiled_state(
+    params: Params, spec: noise_mod.NoiseSpec, dt: float, order: int, n: int, seed: int,
+    extra: Sequence[str] = (),
+) -> tuple[QuantumCircuit, int]:
+    """The noisy dilated circuit of ``n`` steps transpiled once, and the physical qubit of paper qubit 1.
+
+    ``extra``: native instructions appended afterwards, checked in the device's target beforehand.
+    """
+    # The dilated circuit resets its ancillas and entangles: check the device before building anything.
+    noise_mod.check_device(spec, ("reset", "two-qubit gate", *extra))
+    qc = trotter_circuit(params, dt, n, order=order, realization="dilated", save=False)
+    tqc = noise_mod.transpile_for(qc, spec, seed=seed, extra=extra)
+    return tqc, final_layout(tqc)[MEASURED_QUBIT]
+
+
+def noisy_state(
+    params: Params,
+    noise_spec: str | noise_mod.NoiseSpec,
+    *,
+    dt: float = 0.1,
+    order: int = 2,
+    steps: int | str = "auto",
+    tol: float = 1e-6,
+    seed: int = 0,
+) -> tuple[ComplexArray, int]:
+    """Exact (no shot noise, no readout error) system state of the noisy dilated circuit, and its steps.
+
+    Returns the 4x4 density matrix (qubit 1 first; ancillas traced out) after ``steps`` noisy steps,
+    from Aer's ``save_density_matrix`` on the transpiled circuit. ``seed`` (integer >= 0) fixes the
+    transpiler.
+    """
+    params = Params.require(params)
+    spec = noise_mod.parse_noise(noise_spec)
+    seed = int_seed(seed)
+    order = check_order(order)
+    n = resolve_steps(params, dt, order, steps, tol)
+    if spec.kind == "none":
+        return ideal_state(params, dt, order, n), n
+    tq, _ = _transpiled_state(params, spec, dt, order, n, seed)
+    result = noise_mod.simulator(spec).run(with_saved_state(tq)).result()
+    return np.asarray(result.data(0)["rho"], dtype=complex), n
+
+
+# ------------------------------------------------------------------------------------------- runs
+@dataclasses.dataclass(frozen=True, eq=False)  # array fields: compare to_dict() instead
+class TomographyRun:
+    """One tomography run of qubit 1: counts, estimates and the states they estimate.
+
+    ``counts`` (3, 2) are the raw counts (bases X, Y, Z; outcomes 0, 1); with mitigation, ``result`` is
+    the analysis of the mitigated estimate and its full covariance (:func:`qc_reset.stats.mitigation.mitigate_estimate`,
+    :func:`qc_reset.stats.tomography.analyze_estimate`), ``assignment`` the calibrated matrix of physical qubit
+    ``measured_qubit`` from ``cal_shots`` shots per prepared state.
+    ``bloch_exact`` is qubit 1 in the exact steady state; ``bloch_circuit`` the state the tomography
+    measures without shot noise and readout error (ideal: :math:`S^N\\rho_0`; noisy: Aer's density
+    matrix of the noisy circuit).
+    """
+
+    params: Params
+    dt: float
+    order: int
+    realization: str
+    route: str
+    steps: int
+    shots: int
+    seed: int | None
+    noise: str
+    counts: npt.NDArray[np.int64]
+    result: TomographyResult
+    bloch_exact: FloatArray
+    bloch_circuit: FloatArray
+    assignment: FloatArray | None = None
+    measured_qubit: int = MEASURED_QUBIT
+    cal_shots: int | None = None
+
+    def __post_init__(self) -> None:
+        if np.shape(self.counts) != (3, 2):
+            raise InputError(f"counts must have shape (3, 2); got {np.shape(self.counts)}")
+        for name in ("bloch_exact", "bloch_circuit"):
+            if np.shape(getattr(self, name)) != (3,):
+                raise InputError(f"{name} must have shape (3,)")
+
+    @property
+    def trace_distance(self) -> float:
+        """Trace distance of qubit 1, circuit state vs exact steady state (= half the Bloch distance)."""
+        return float(measures.bloch_trace_distance(self.bloch_circuit, self.bloch_exact))
+
+    @property
+    def verdict(self) -> str:
+        """The magic verdict: "magic", "stabilizer" or "inconclusive"."""
+        return self.result.magic_witness.verdict
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict with the public keys of docs/cli.md (``tomography`` etc.) plus diagnostics."""
+        rc = np.asarray(self.bloch_circuit)
+        return {
+            "params": self.params.to_dict(), "dt": self.dt, "order": self.order,
+            "realization": self.realization, "route": self.route, "steps": self.steps,
+            "shots": self.shots, "seed": self.seed, "noise": self.noise,
+            "bloch_exact": np.asarray(self.bloch_exact).tolist(), "bloch_circuit": rc.tolist(),
+            "trace_distance": self.trace_distance,
+            "circuit_measures": {"l1_coherence": float(measures.l1_coherence(rc)),
+                                 "l1_norm": float(measures.l1_norm(rc)), "magic": bool(measures.has_magic(rc))},
+            "counts": np.asarray(self.counts).tolist(),
+            "measured_qubit": self.measured_qubit,
+            "mitigation": None if self.assignment is None else {
+                "assignment": np.asarray(self.assignment).tolist(), "cal_shots": self.cal_shots,
+                "qubit": self.measured_qubit},
+            "tomography": self.result.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TomographyRun:
+        """The record of :meth:`to_dict` (derived keys such as ``trace_distance`` are recomputed, not read)."""
+        if not isinstance(d, dict):
+            raise InputError(f"a TomographyRun record must be a dict; got {quote(d)}")
+        keys = ("params", "dt", "order", "realization", "route", "steps", "shots", "seed", "noise",
+                "bloch_exact", "bloch_circuit", "counts", "measured_qubit", "mitigation", "tomography")
+        if missing := [k for k in keys if k not in d]:
+            raise InputError(f"a TomographyRun record needs the keys {', '.join(missing)}")
+        mit = d["mitigation"]
+        if mit is not None and (not isinstance(mit, dict) or not {"assignment", "cal_shots"} <= set(mit)):
+            raise InputError("mitigation must be null or a dict with keys 'assignment' and 'cal_shots'")
+        steps = check_steps(d["steps"], allow_auto=False)
+        assert isinstance(steps, int)
+        return cls(
+            params=Params.from_dict(d["params"]), dt=float(d["dt"]), order=check_order(d["order"]),
+            realization=validate_realization(d["realization"]), route=str(d["route"]), steps=steps,
+            shots=check_shots(d["shots"]), seed=None if d["seed"] is None else int_seed(d["seed"]),
+            noise=str(d["noise"]), counts=np.asarray(d["counts"], dtype=np.int64),
+            result=TomographyResult.from_dict(d["tomography"]),
+            bloch_exact=np.asarray(d["bloch_exact"], dtype=float),
+            bloch_circuit=np.asarray(d["bloch_circuit"], dtype=float),
+            assignment=None if mit is None else np.asarray(mit["assignment"], dtype=float),
+            measured_qubit=int(d["measured_qubit"]), cal_shots=None if mit is None else check_shots(mit["cal_shots"]),
+        )
+
+
+def run_tomography(
+    params: Params,
+    *,
+    shots: int,
+    seed: SeedLike,
+    noise: str | noise_mod.NoiseSpec = "none",
+    dt: float = 0.1,
+    order: int = 2,
+    realization: str = "dilated",
+    steps: int | str = "auto",
+    level: float = DEFAULT_LEVEL,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    mitigate: bool = False,
+    route: str | None = None,
+    tol: float | None = None,
+    cal_shots: int | None = None,
+    estimator: Estimator = "linear_inversion",
+    witness_method: WitnessMethod = "union",
+) -> TomographyRun:
+    """Tomography of qubit 1 at one point: 3 basis circuits with ``shots`` each, one Aer run.
+
+    Args:
+        params: the parameter point.
+        shots: shots per basis (>= 1).
+        seed: integer >= 0 (deterministic), numpy Generator, or None (a fresh integer seed is drawn and
+            recorded in the result).
+        noise: ``"none"``, a parametric spec or ``"fake:<Backend>"`` (:func:`qc_reset.run.noise.parse_noise`).
+        dt, order, steps: Trotter step, order (1, 2) and steps (``"auto"``: to ``tol``).
+        realization: ``"dilated"`` (required with noise) or ``"kraus"`` (ideal ``route="gates"`` only).
+        level, n_resamples, estimator, witness_method: passed to :func:`qc_reset.stats.tomography.analyze`
+            (:func:`qc_reset.stats.tomography.analyze_estimate` with mitigation; ``estimator`` must then be
+            ``"linear_inversion"``).
+        mitigate: readout mitigation with a calibration of ``cal_shots`` (default ``shots``) per state on
+            the measured physical qubit; the estimate's covariance includes the calibration noise shared
+            by the three bases.
+        route: ``"power"`` (default without noise) or ``"gates"`` (forced with noise).
+        tol: convergence tolerance for ``steps="auto"``; default :func:`convergence_tol` of ``shots``.
+
+    Example:
+        >>> run = run_tomography(Params(0.06, 0.3, 0.3, 0.1, 0.0), shots=20000, seed=1, n_resamples=200)
+        >>> run.verdict, run.counts.shape
+        ('magic', (3, 2))
+    """
+    params = Params.require(params)
+    spec = noise_mod.parse_noise(noise)
+    shots = check_shots(shots)
+    if not isinstance(mitigate, bool | np.bool_):
+        raise InputError(f"mitigate must be a bool; got {mitigate!r}")
+    m = check_shots(cal_shots if cal_shots is not None else shots, "cal_shots") if mitigate else None
+    if mitigate and estimator != "linear_inversion":
+        raise InputError(f"estimator must be 'linear_inversion' with mitigate=True (the mitigated estimate is the "
+                         f"inverted assignment, not a likelihood fit); got {estimator!r}")
+    seed = check_seed(seed)
+    if seed is None:
+        seed = fresh_seed()
+    ideal = spec.kind == "none"
+    route = route if route is not None else ("power" if ideal else "gates")
+    if not ideal and (route != "gates" or realization != "dilated"):
+        raise InputError("noisy runs use the gate-level dilated circuit: route must be 'gates' and realization "
+                         f"'dilated' with noise {str(spec)!r}; got route={route!r}, realization={realization!r}")
+    order = check_order(order)
+    tol = convergence_tol(shots) if tol is None else tol
+    n = resolve_steps(params, dt, order, steps, tol)
+    s_aer, s_tr, s_cal, s_boot = seed_streams(seed, 4)
+
+    if ideal:
+        circs = tomography_circuits(params, dt, steps=n, order=order, realization=realization, route=route)
+        result = _ideal_backend().run(circs, shots=shots, seed_simulator=stream_seed(s_aer)).result()
+        rho = ideal_state(params, dt, order, n)
+        qubit = MEASURED_QUBIT
+    else:
+        validate_dt(dt)
+        tstate, qubit = _transpiled_state(params, spec, dt, order, n, stream_seed(s_tr), extra=NATIVE_MEASUREMENT)
+        meta = {"route": route, "realization": realization, "order": order, "dt": float(dt), "steps": n,
+                "params": params.to_dict()}
+        tcs = noisy_tomography_circuits(tstate, qubit, meta)
+        saved = with_saved_state(tstate.copy())
+        result = noise_mod.simulator(spec).run([*tcs, saved], shots=shots, seed_simulator=stream_seed(s_aer)).result()
+        rho = np.asarray(result.data(3)["rho"], dtype=complex)
+    if not result.success:
+        raise RuntimeError(f"Aer run failed: {result.status}")
+    counts = np.array([_counts(result, i) for i in range(3)], dtype=np.int64)
+
+    A = None
+    boot = np.random.default_rng(s_boot)
+    if m is not None:
+        A = calibrate_readout(spec, qubit, shots=m, seed=stream_seed(s_cal))
+        bloch, cov = mitigate_estimate(counts, A, m)
+        analysis = analyze_estimate(bloch, cov, level=level, n_resamples=n_resamples, seed=boot,
+                                               witness_method=witness_method)
+    else:
+        analysis = analyze(counts, level=level, n_resamples=n_resamples, seed=boot,
+                                      estimator=estimator, witness_method=witness_method)
+    r_exact = exact.steady_bloch(params.g, params.p1, params.p2, params.T1, params.T2)
+    return TomographyRun(
+        params=params, dt=float(dt), order=order, realization=realization, route=route, steps=n, shots=shots,
+        seed=seed if isinstance(seed, int) else None, noise=str(spec), counts=counts, result=analysis,
+        bloch_exact=np.asarray(r_exact, dtype=float), bloch_circuit=measures.bloch_vector(rho),
+        assignment=A, measured_qubit=int(qubit), cal_shots=m,
+    )
+
+
+def tomography_points(
+    points: Sequence[Params], *, dt: float, order: int, shots: int, seed: int | None
+) -> tuple[FloatArray, FloatArray]:
+    """Ideal-path tomography of many points in one Aer run: linear-inversion ``bloch`` and ``stderr``, (n, 3).
+
+    Each point is converged with ``steps="auto"`` at :func:`convergence_tol` and runs on the ``"power"``
+    route. Aer gives circuit ``i`` of a job the seed ``seed_simulator + 2113 i``, so point ``k``'s counts
+    depend only on ``(seed, k)``, not on the other points.
+    """
+    pts = simulator.require_points(points)
+    shots = check_shots(shots)
+    tol = convergence_tol(shots)
+    circs = [qc for p in pts for qc in tomography_circuits(p, dt, order=order, route="power", tol=tol)]
+    aer_seed = stream_seed(seed_streams(seed, 1)[0])
+    result = _ideal_backend().run(circs, shots=shots, seed_simulator=aer_seed).result()
+    counts = np.array([_counts(result, i) for i in range(len(circs))], dtype=np.int64).reshape(len(pts), 3, 2)
+    return linear_inversion(counts), standard_errors(counts)
+
+
+def degradation_table(
+    params: Params,
+    depols: Sequence[float],
+    *,
+    base: str = "none",
+    dt: float = 0.1,
+    order: int = 2,
+    steps: int | str = "auto",
+    tol: float = 1e-6,
+) -> list[dict[str, Any]]:
+    """C_l1 and ||r||_1 of qubit 1 from the exact noisy density matrix, for each depolarizing ``p``.
+
+    ``p = 0`` rows use the ideal circuit. ``base`` is a parametric spec whose ``depol`` is replaced.
+    """
+    params = Params.require(params)
+    spec0 = noise_mod.parse_noise(base)
+    if isinstance(depols, (str, bytes, dict)) or not isinstance(depols, Sequence | np.ndarray):
+        raise InputError(f"depols must be a sequence of numbers in [0, 1]; got {quote(depols)}")
+    ps = [real_scalar("depol", p) for p in depols]
+    bad = [p for p in ps if not 0.0 <= p <= 1.0]
+    if bad:
+        raise InputError(f"depols must be numbers in [0, 1]; got {bad[0]!r}")
+    rows = []
+    for p in ps:
+        spec = spec0.with_depol(p) if p > 0 else spec0
+        rho, n = noisy_state(params, spec, dt=dt, order=order, steps=steps, tol=tol)
+        r = measures.bloch_vector(rho)
+        rows.append({"depol": float(p), "noise": str(spec), "steps": n, "bloch": r.tolist(),
+                     "l1_coherence": float(measures.l1_coherence(r)), "l1_norm": float(measures.l1_norm(r)),
+                     "magic": bool(measures.has_magic(r))})
+    return rows

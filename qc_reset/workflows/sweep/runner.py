@@ -1,0 +1,145 @@
+"""The sweep runner: :func:`run_sweep` locks the store, computes the missing points and writes them.
+
+The store's format and guarantees are stated in :mod:`qc_reset.workflows.sweep`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from ..._checks import InputError, quote
+from ..._version import __version__
+from ...io import json_safe
+from . import store
+from .config import RECORD_SCHEMA, SweepConfig
+from .executors import EXECUTORS, Runner, check_scheduler
+from .executors import executor as make_executor
+
+__all__ = ["run_sweep"]
+
+
+class _Progress:
+    def __init__(self, total: int, done: int, stream: IO[str] | None = None) -> None:
+        self.total, self.done = total, done
+        self.stream = sys.stderr if stream is None else stream
+        self.t0 = time.perf_counter()
+        self._draw()
+
+    def update(self, n: int) -> None:
+        self.done += n
+        self._draw()
+
+    def _draw(self) -> None:
+        width = 30
+        frac = self.done / self.total if self.total else 1.0
+        bar = "#" * int(width * frac) + "-" * (width - int(width * frac))
+        dt = time.perf_counter() - self.t0
+        self.stream.write(f"\r[{bar}] {self.done}/{self.total} points  {dt:6.1f} s")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def run_sweep(
+    config: SweepConfig,
+    out_dir: str | Path,
+    *,
+    resume: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
+    progress: bool = True,
+    n_workers: int = 2,
+    connect_timeout: float = 10.0,
+    worker_timeout: float = 30.0,
+    log: Callable[[str], None] = _stderr,
+) -> list[dict[str, Any]]:
+    """Run (or resume) a sweep, appending each finished point to ``out_dir/results.jsonl``.
+
+    The folder is locked for the run; the store's format and guarantees are in the module
+    docstring.
+
+    Args:
+        config: the validated sweep.
+        out_dir: output folder (created).
+        resume: continue the sweep in ``out_dir`` (its ``sweep.json`` must match ``config``);
+            without it a folder that already holds a sweep is an error (nothing is overwritten).
+        executor: ``"local"`` (this process) or ``"dask"`` (``dask.distributed``).
+        scheduler: address of an existing Dask scheduler; default a ``LocalCluster``.
+        progress: draw a progress bar on stderr.
+        n_workers: workers of the default ``LocalCluster``.
+        connect_timeout: seconds to wait for the Dask scheduler to answer.
+        worker_timeout: seconds to wait for a first Dask worker.
+        log: receives one line per warning (damaged records moved to the quarantine).
+
+    Returns:
+        All records, sorted by point index.
+    """
+    if executor not in EXECUTORS:
+        raise InputError(f"executor must be 'local' or 'dask'; got {quote(executor)}")
+    if scheduler is not None:
+        if executor != "dask":
+            raise InputError("scheduler is only used with executor='dask'")
+        check_scheduler(scheduler)
+    for name, value in (("connect_timeout", connect_timeout), ("worker_timeout", worker_timeout)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 86400:
+            raise InputError(f"{name} must be a number of seconds in (0, 86400]; got {quote(value)}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with store.folder_lock(out), make_executor(config, executor, scheduler, n_workers, float(connect_timeout),
+                                           float(worker_timeout)) as runner:
+        return _run_locked(config, out, resume, runner, progress, log)
+
+
+def _run_locked(config: SweepConfig, out: Path, resume: bool, runner: Runner, progress: bool,
+                log: Callable[[str], None]) -> list[dict[str, Any]]:
+    results_path = out / store.RESULTS
+    fingerprint = config.fingerprint()
+    if resume:
+        meta = store.read_meta(out)
+        if meta["fingerprint"] != fingerprint:
+            raise InputError(f"{out} holds a different sweep (config changed: fingerprint "
+                             f"{quote(meta['fingerprint'], 40)} != {fingerprint}); use a new --out")
+    else:
+        held = [p.name for p in (out / store.META, results_path) if p.exists()]
+        if held:
+            raise InputError(f"{out} already holds a sweep ({', '.join(held)}); use --resume or a new --out")
+        store.write_meta(out, {"schema": RECORD_SCHEMA, "package": __version__, "fingerprint": fingerprint,
+                               "points": len(config), "outputs": list(config.outputs),
+                               "ties": config.ties, "seed": config.seed, "chunk": config.chunk,
+                               "axis_lengths": {a: len(v) for a, v in config.axes.items()}})
+    found = store.scan(results_path, config.record_check())
+    store.repair(results_path, found, log)
+    records = found.records
+    # Chunks are fixed blocks of consecutive indices, so a point is always computed in the same
+    # batch (bit-identical results on resume); a block with any missing point is recomputed and
+    # only its missing points are written.
+    n = len(config)
+    todo = [range(b, min(b + config.chunk, n)) for b in range(0, n, config.chunk)
+            if any(i not in records for i in range(b, min(b + config.chunk, n)))]
+    bar = _Progress(n, len(records)) if progress else None
+    try:
+        with store.open_results(results_path) as fh:
+            for chunk in runner(todo):
+                new = [json_safe(rec) for rec in chunk if rec["index"] not in records]
+                store.append_records(fh, new)
+                # Keep what a reader will load from disk (strict JSON), not the in-memory floats.
+                records.update((rec["index"], json.loads(json.dumps(rec))) for rec in new)
+                if bar:
+                    bar.update(len(new))
+    finally:
+        if bar:
+            bar.close()
+    ordered = [records[i] for i in sorted(records)]
+    store.write_csv(ordered, out / store.CSV)
+    return ordered
