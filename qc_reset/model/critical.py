@@ -196,7 +196,7 @@ class GWindow:
         return not self.intervals
 
     def contains(self, g: float) -> bool:
-        """Whether |g| lies in the window (F is even in g)."""
+        """Whether ``|g|`` lies in the window (F is even in g)."""
         return any(lo < abs(g) < hi for lo, hi in self.intervals)
 
     def to_dict(self) -> dict[str, object]:

@@ -5,7 +5,7 @@ Functions take two-qubit density matrices of shape ``(..., 4, 4)`` (qubit 1 firs
 * Concurrence (Wootters, PRL 80, 2245 (1998)):
   :math:`C = \max(0, \lambda_1 - \lambda_2 - \lambda_3 - \lambda_4)`, :math:`\lambda_i` the
   decreasing square roots of the eigenvalues of :math:`\rho\,(Y\otimes Y)\rho^*(Y\otimes Y)`.
-* Negativity: :math:`N = (\|\rho^{T_2}\|_1 - 1)/2`, the sum of |negative eigenvalues| of the
+* Negativity: :math:`N = (\|\rho^{T_2}\|_1 - 1)/2`, the sum of the moduli of the negative eigenvalues of the
   partial transpose.
 * Mutual information (bits): :math:`I = S(\rho_1) + S(\rho_2) - S(\rho)`, von Neumann, base 2.
 * Robustness of magic (Howard & Campbell, PRL 118, 090501 (2017)):
@@ -73,7 +73,7 @@ def _states(rho: npt.ArrayLike, dim: int = 4) -> ComplexArray:
 
 
 def one_qubit_stabilizer_states() -> ComplexArray:
-    """Kets of |0>, |1>, |+>, |->, |+i>, |-i>, shape (6, 2)."""
+    """Kets of ``|0>, |1>, |+>, |->, |+i>, |-i>``, shape (6, 2)."""
     s = 1.0 / np.sqrt(2.0)
     return np.array([[1, 0], [0, 1], [s, s], [s, -s], [s, 1j * s], [s, -1j * s]], dtype=complex)
 

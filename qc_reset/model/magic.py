@@ -84,7 +84,7 @@ T_THRESHOLD_FIDELITY = 0.5 * (1.0 + T_THRESHOLD_POLARIZATION)
 T_THRESHOLD_L1 = 3.0 / math.sqrt(7.0)
 #: H-type (Reichardt 2005, sharp along the H axis) threshold on the twirled polarization, 1/sqrt(2).
 H_THRESHOLD_POLARIZATION = 1.0 / math.sqrt(2.0)
-#: The same threshold on the largest pair sum |r_i| + |r_j| = sqrt(2) * polarization: 1.
+#: The same threshold on the largest pair sum ``|r_i| + |r_j|`` = sqrt(2) * polarization: 1.
 H_THRESHOLD_PAIR = 1.0
 #: Distillation protocols implemented.
 PROTOCOLS: tuple[str, ...] = ("T", "H")
@@ -113,7 +113,7 @@ def _bloch(r: npt.ArrayLike) -> FloatArray:
 
 
 def _pair_max(a: FloatArray) -> FloatArray:
-    """max_{i<j} |r_i| + |r_j|: the l1 norm minus the smallest |r_i|."""
+    """``max_{i<j} |r_i| + |r_j|``: the l1 norm minus the smallest ``|r_i|``."""
     m = np.abs(a)
     return m.sum(axis=-1) - m.min(axis=-1)
 
@@ -204,7 +204,7 @@ def max_class_functional(p1: float, p2: float, T2: float, target: str = "distill
     r"""Global maximum over g > 0 of F(f(g)) at T1 = 0, and the g attaining it.
 
     F is even in g (conjugation by Z on qubit 1 maps g to -g and flips r_x, r_y; every F here
-    depends on |r_i| only). The search samples :func:`qc_reset.model.critical.g_search_grid`
+    depends on ``|r_i|`` only). The search samples :func:`qc_reset.model.critical.g_search_grid`
     (resolving weak coupling and the resonance near g = 1/2), then refines each of the best
     grid local maxima by bounded Brent search between its grid neighbours and keeps the best.
 

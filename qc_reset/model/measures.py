@@ -82,7 +82,7 @@ def facets(r: npt.ArrayLike) -> FloatArray:
 
 
 def l1_norm(r: npt.ArrayLike) -> FloatArray:
-    """||r||_1 = |rx| + |ry| + |rz|, the maximum over all eight facets of the octahedron."""
+    """``||r||_1 = |rx| + |ry| + |rz|``, the maximum over all eight facets of the octahedron."""
     return np.abs(_bloch(r)).sum(axis=-1)
 
 
@@ -100,7 +100,7 @@ def project_to_octahedron(r: npt.ArrayLike) -> FloatArray:
     """Euclidean projection onto the unit l1 ball (Duchi et al., ICML 2008), vectorized.
 
     Points inside are returned unchanged. Outside, the projection soft-thresholds
-    ``|r|`` by the unique theta > 0 with sum(max(|r_i| - theta, 0)) = 1.
+    ``|r|`` by the unique theta > 0 with ``sum(max(|r_i| - theta, 0)) = 1``.
     """
     a = _bloch(r)
     u = np.sort(np.abs(a), axis=-1)[..., ::-1]

@@ -72,7 +72,7 @@ _Z = np.array([[1, 0], [0, -1]], dtype=complex)
 #: Single-qubit Pauli matrices ``(I, X, Y, Z)``.
 PAULI: tuple[ComplexArray, ...] = (_I2, _X, _Y, _Z)
 _N1 = np.diag([0.0, 1.0]).astype(complex)  # |1><1|
-#: The exchange operator |01><10| + |10><01| = (XX + YY)/2 of the coupling g (qubit 1 first).
+#: The exchange operator ``|01><10| + |10><01| = (XX + YY)/2`` of the coupling g (qubit 1 first).
 EXCHANGE = np.zeros((4, 4), dtype=complex)
 EXCHANGE[1, 2] = EXCHANGE[2, 1] = 1.0  # |01><10| + |10><01| = (XX + YY)/2
 _H0 = 0.5 * (np.kron(_N1, _I2) + np.kron(_I2, _N1))
@@ -95,13 +95,13 @@ def hamiltonian(g: float) -> ComplexArray:
 
 
 def tau1(T1: float) -> ComplexArray:
-    """Heat-bath state (|0><0| + e^{-1/T1}|1><1|)/(1 + e^{-1/T1}); Bloch vector (0, 0, z1)."""
+    """Heat-bath state ``(|0><0| + e^{-1/T1}|1><1|)/(1 + e^{-1/T1})``; Bloch vector (0, 0, z1)."""
     z = float(bath_polarization(T1))
     return 0.5 * (_I2 + z * _Z)
 
 
 def tau2(T2: float) -> ComplexArray:
-    """Spin-bath state (|+><+| + e^{-1/T2}|-><-|)/(1 + e^{-1/T2}); Bloch vector (x2, 0, 0)."""
+    """Spin-bath state ``(|+><+| + e^{-1/T2}|-><-|)/(1 + e^{-1/T2})``; Bloch vector (x2, 0, 0)."""
     x = float(bath_polarization(T2))
     return 0.5 * (_I2 + x * _X)
 
@@ -157,7 +157,7 @@ def liouvillian(g: float, p1: float, p2: float, T1: float, T2: float) -> Complex
 
 
 def free_unitary(dt: float) -> ComplexArray:
-    """exp(-i H0 dt) with H0 = (1/2)(|1><1| (x) I + I (x) |1><1|): diagonal phases."""
+    """exp(-i H0 dt) with ``H0 = (1/2)(|1><1| (x) I + I (x) |1><1|)``: diagonal phases."""
     n = np.array([0.0, 1.0, 1.0, 2.0])
     return np.diag(np.exp(-0.5j * dt * n))
 

@@ -73,7 +73,7 @@ SUP_L1 = 0.5 * (1.0 + math.sqrt(3.0))
 G_OPT = 0.5 * (math.sqrt(3.0) - 1.0)
 #: Heat-bath reset rate of the optimum.
 P1_OPT = 0.5
-#: Supremum (not attained) of the H-type functional max_{i<j} |r_i| + |r_j|: (1 + sqrt 2)/2.
+#: Supremum (not attained) of the H-type functional ``max_{i<j} |r_i| + |r_j|``: (1 + sqrt 2)/2.
 SUP_PAIR = 0.5 * (1.0 + math.sqrt(2.0))
 
 

@@ -395,7 +395,7 @@ def tcrit_eq18(p: npt.ArrayLike, T2: npt.ArrayLike, *, printed: bool = False,
     r"""Critical heat-bath temperature for T2 -> inf, p1 = p2 = p: Eq. (18), corrected.
 
     Printed: :math:`1/\ln(1 + F_2/K^2)` for K in (F1, G1, H1). From Eq. (16) (a = 2K,
-    |b| = F2), or from the paper's own window (17), the threshold is
+    ``|b| = F2``), or from the paper's own window (17), the threshold is
     :math:`\coth(1/2T) - 1 = K^2/F_2`, i.e. the **corrected**
     :math:`T^K_\mathrm{crit} = 1/\ln(1 + 2F_2/K^2)`. The printed form overestimates T_crit.
 

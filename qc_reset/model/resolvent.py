@@ -14,7 +14,7 @@ Setting the right-hand side of the master equation to zero and moving the loss t
            S = p_1\,\tau_1\otimes\rho_2 + p_2\,\rho_1\otimes\tau_2,
 
 where :math:`\rho_{1,2}` are the (unknown) reduced states. The eigenvectors of H do not depend
-on g (|00>, (|01> -+ |10>)/sqrt2, |11> with energies 0, 1/2 -+ g, 1), so in that fixed basis
+on g (``|00>, (|01> -+ |10>)/sqrt2, |11>`` with energies 0, 1/2 -+ g, 1), so in that fixed basis
 :math:`\mathcal R` divides element (a, b) by :math:`\gamma + i(E_a - E_b)`. Taking the partial
 traces of :math:`\rho = \mathcal R(S)` gives a closed *6x6 real* linear system for the two
 Bloch vectors (r, s); :math:`\rho` then follows from one elementwise division.

@@ -69,7 +69,7 @@ _MLE_NEWTON = 3  # Newton polish steps of the closed-form cubic root
 def linear_inversion(counts: npt.ArrayLike) -> FloatArray:
     r"""Linear-inversion Bloch vector :math:`\hat r_k = (n_{0k} - n_{1k}) / N_k`, shape (..., 3).
 
-    Unbiased; may lie outside the Bloch ball (|r| > 1) for finite shots.
+    Unbiased; may lie outside the Bloch ball (``|r| > 1``) for finite shots.
 
     Example:
         >>> linear_inversion([[60, 40], [50, 50], [100, 0]]).tolist()

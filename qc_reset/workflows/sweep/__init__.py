@@ -25,7 +25,7 @@ point. Ties exist only between the model parameters ``g, p1, p2, T1, T2``.
 Output kinds (:mod:`.kinds`). ``exact``: ``bloch``, ``l1_coherence``, ``l1_norm`` (||r||_1), ``magic``.
 ``perturbative``: ``l1_coherence`` (Eq. 7), ``facets`` (Eq. 9, the four facets of
 :data:`qc_reset.model.measures.FACET_LABELS`), ``max_facet`` (their maximum), ``l1_norm`` (the
-O(g^2) estimate of ||r||_1 = max |facet|, since the eight octahedron facets are the four
+O(g^2) estimate of ``||r||_1 = max |facet|``, since the eight octahedron facets are the four
 and their negatives) and ``magic`` (``l1_norm > 1``). Records written before schema 2 stored
 the maximum facet under ``l1_norm``, which could be negative.
 
