@@ -1,4 +1,4 @@
-"""``qc-reset figures --out DIR [--only 2,4,5,6,7]``: regenerate the paper's figures.
+"""``qc-reset figures --out DIR [--only 2,4,5,6,7,transient,classes]``: regenerate the paper's figures.
 
 Needs matplotlib (``pip install -e ".[figures]"``); without it the command exits 2 naming the extra.
 """
@@ -20,7 +20,7 @@ def register(sub: Any) -> None:
                                    "perturbative (dashed), circuit-emulated tomography (points).")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("--only", default=None, metavar="LIST",
-                   help="comma-separated subset of 2,4,5,6,7,transient (default: all)")
+                   help="comma-separated subset of 2,4,5,6,7,transient,classes (default: all)")
     p.add_argument("--no-circuit", action="store_true", help="skip the circuit-emulated tomography points")
     p.set_defaults(func=run)
 

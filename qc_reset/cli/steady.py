@@ -36,6 +36,15 @@ def paper_facet_label(label: str) -> str:
     return text[1:] if text.startswith("+") else text
 
 
+#: Table names of the distillation protocols (:mod:`qc_reset.model.magic`).
+PROTOCOL_NAMES = {"T": "T-type, Bravyi-Kitaev", "H": "H-type, Reichardt"}
+
+
+def _class_text(cls: str, protocols: list[str]) -> str:
+    """``distillable (H-type, Reichardt)``, or the class alone when no protocol distills."""
+    return f"{cls} ({'; '.join(PROTOCOL_NAMES[p] for p in protocols)})" if protocols else cls
+
+
 def run(args: argparse.Namespace) -> int:
     """Solve and print (table or JSON)."""
     # lazy: scipy loads only when the command runs
@@ -53,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         ("l1 coherence", d["l1_coherence"]),
         ("||r||_1", d["l1_norm"]),
         ("magic", d["magic"]),
+        ("class", _class_text(d["magic_class"], d["distillable_by"])),
         ("robustness", d["robustness"]),
         ("stabilizer distance", d["stabilizer_distance"]),
     ]

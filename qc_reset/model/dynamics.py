@@ -4,6 +4,10 @@ With the real Pauli-basis generator G of :func:`qc_reset.model.steady.generator`
 trajectory is one eigendecomposition of G, c(t) = V (exp(w t) * V^-1 c0), for all times at
 once; near an exceptional point, where the eigenvectors are ill-conditioned, SciPy's ``expm``
 is used instead. Works also where the steady state is not unique.
+
+The :class:`Transient` record also classifies qubit 1 along the trajectory
+(:mod:`qc_reset.model.magic`): ``magic_class`` at each time and the ``distillable_intervals``,
+read from the sign changes of the distillation margin between samples.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._checks import InputError, density_matrix, quote, real_array
-from . import measures
+from . import magic, measures
 from .operators import ComplexArray, FloatArray
 from .params import Params
 from .steady import SteadyStateError, coefficients_to_rho, generator, pauli_coefficients, steady_bloch
@@ -87,6 +91,8 @@ class Transient:
     ``times`` has shape (n,), ``bloch`` (n, 3), ``l1_coherence`` and ``l1_norm`` (n,) and
     ``steady_bloch`` (3,); the steady fields are NaN where the steady state is not unique. The
     arrays are stored as read-only float copies, so the record cannot change after it is built.
+    ``magic_class``, ``distillation_margin`` and ``distillable_intervals`` are derived from
+    ``bloch`` (in :meth:`to_dict`, recomputed by :meth:`from_dict`).
     """
 
     times: FloatArray
@@ -128,8 +134,47 @@ class Transient:
         """max_t ||r(t)||_1 - ||r_steady||_1; positive if transient magic exceeds the steady value."""
         return float(np.max(self.l1_norm) - self.steady_l1_norm)
 
+    @property
+    def magic_class(self) -> npt.NDArray[np.str_]:
+        """Class of qubit 1 at each time: "stabilizer", "magic" or "distillable" (:func:`.magic.coarse_class`)."""
+        return magic.coarse_class(self.bloch)
+
+    @property
+    def distillation_margin(self) -> FloatArray:
+        """F(r(t)) - 1 with F the ``"distillable"`` class functional (> 0: distillable by T or H), shape (n,)."""
+        return magic.class_functional(self.bloch, "distillable") - magic.class_threshold("distillable")
+
+    @property
+    def distillable_intervals(self) -> list[tuple[float, float]]:
+        """Time intervals (t_start, t_end) in which qubit 1 is distillable, in increasing order.
+
+        Read from the samples: an interval starts or ends where :attr:`distillation_margin`
+        changes sign between two consecutive times, at the time found by **linear interpolation**
+        of the margin between those two samples (so the ends are resolved to the sampling, to
+        second order in the step where the margin is smooth). An interval that is open at the
+        first or last sample starts or ends there; an isolated distillable sample gives an
+        interval of zero length only if the margin is exactly 0 beside it. Order of ``times``
+        as given (assumed increasing).
+        """
+        m, t = self.distillation_margin, self.times
+        inside = m > 0
+        out: list[tuple[float, float]] = []
+        start: float | None = float(t[0]) if inside[0] else None
+        for k in range(1, t.size):
+            if inside[k] == inside[k - 1]:
+                continue
+            cross = float(t[k - 1] + (t[k] - t[k - 1]) * m[k - 1] / (m[k - 1] - m[k]))
+            if inside[k]:
+                start = cross
+            else:
+                out.append((start if start is not None else float(t[0]), cross))
+                start = None
+        if start is not None:
+            out.append((start, float(t[-1])))
+        return out
+
     def to_dict(self) -> dict[str, object]:
-        """Plain-data form (lists and floats) for JSON."""
+        """Plain-data form (lists and floats) for JSON, with the derived classes and intervals."""
         return {
             "times": self.times.tolist(),
             "bloch": self.bloch.tolist(),
@@ -138,16 +183,26 @@ class Transient:
             "steady_bloch": self.steady_bloch.tolist(),
             "steady_l1_coherence": self.steady_l1_coherence,
             "steady_l1_norm": self.steady_l1_norm,
+            "magic_class": self.magic_class.tolist(),
+            "distillable_intervals": [list(iv) for iv in self.distillable_intervals],
         }
 
     @classmethod
     def from_dict(cls, data: Any) -> Transient:
-        """Inverse of :meth:`to_dict`; also reads strict JSON (NaN as null, infinities as "inf")."""
+        """Inverse of :meth:`to_dict`; also reads strict JSON (NaN as null, infinities as "inf").
+
+        The derived keys (``magic_class``, ``distillable_intervals``) may be absent (older
+        records); they are recomputed, not read.
+        """
         keys = [f.name for f in dataclasses.fields(cls)]
-        if not isinstance(data, dict) or set(data) != set(keys):
+        if not isinstance(data, dict) or not set(keys) <= set(data) <= set(keys) | set(_DERIVED_KEYS):
             raise InputError(f"a Transient record must be a dict with the keys {', '.join(keys)}; "
                              f"got {quote(data)}")
         return cls(**{k: _number_data(k, data[k]) for k in keys})
+
+
+#: Keys of :meth:`Transient.to_dict` computed from the fields (ignored by :meth:`Transient.from_dict`).
+_DERIVED_KEYS = ("magic_class", "distillable_intervals")
 
 
 def _number_data(name: str, value: Any) -> Any:

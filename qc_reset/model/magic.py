@@ -68,10 +68,14 @@ __all__ = [
     "distillation_margin",
     "distillable",
     "magic_class",
+    "CLASSES",
+    "coarse_class",
+    "distillable_protocols",
     "class_functional",
     "class_threshold",
     "max_class_functional",
     "critical_temperature_class",
+    "critical_temperature_class_array",
 ]
 
 FloatArray = npt.NDArray[Any]
@@ -166,6 +170,24 @@ def magic_class(r: npt.ArrayLike) -> npt.NDArray[np.str_]:
     return np.where(t & h, "distillable (T, H)", out)
 
 
+#: The three classes of :func:`coarse_class` (the protocol is dropped from "distillable (...)").
+CLASSES: tuple[str, ...] = ("stabilizer", "magic", "distillable")
+
+
+def coarse_class(r: npt.ArrayLike) -> npt.NDArray[np.str_]:
+    """Class of each state among :data:`CLASSES`: :func:`magic_class` without the protocol names."""
+    a = _bloch(r)
+    return np.where(distillable(a), "distillable", np.where(l1_norm(a) > 1.0, "magic", "stabilizer"))
+
+
+def distillable_protocols(r: npt.ArrayLike) -> list[str]:
+    """The protocols of :data:`PROTOCOLS` that distill the one state ``r`` (3,), in that order."""
+    a = _bloch(r)
+    if a.shape != (3,):
+        raise InputError(f"r must be one Bloch vector of shape (3,); got shape {a.shape}")
+    return [p for p in PROTOCOLS if bool(distillable(a, p))]
+
+
 def class_functional(r: npt.ArrayLike, target: str) -> FloatArray:
     r"""Positively homogeneous functional F whose excess over :func:`class_threshold` defines the class.
 
@@ -196,7 +218,7 @@ _N_CANDIDATES = 6
 _G_XATOL = 1e-12
 
 
-def _F_unit(g: npt.ArrayLike, p1: float, p2: float, T2: float, target: str) -> FloatArray:
+def _F_unit(g: npt.ArrayLike, p1: npt.ArrayLike, p2: npt.ArrayLike, T2: float, target: str) -> FloatArray:
     return class_functional(steady_bloch_unit(g, p1, p2, T2), target)
 
 
@@ -266,3 +288,68 @@ def critical_temperature_class(
     if not M > theta * (1.0 + resolution):
         return math.nan, math.nan
     return 1.0 / (2.0 * math.atanh(theta / M)), g
+
+
+_GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
+#: Golden-section steps of the batched refinement: the bracket shrinks by 0.618**64 ~ 4e-14.
+_GOLDEN_ITERS = 64
+
+
+def _golden_max(lo: FloatArray, hi: FloatArray, F: Any) -> tuple[FloatArray, FloatArray]:
+    """Batched golden-section maximization of ``F(g)`` on the brackets ``[lo, hi]`` (same shape)."""
+    a, b = lo.copy(), hi.copy()
+    c, d = b - _GOLDEN * (b - a), a + _GOLDEN * (b - a)
+    fc, fd = F(c), F(d)
+    for _ in range(_GOLDEN_ITERS):
+        left = fc > fd  # the maximum lies in [a, d]
+        b, a = np.where(left, d, b), np.where(left, a, c)
+        new = np.where(left, b - _GOLDEN * (b - a), a + _GOLDEN * (b - a))
+        f_new = F(new)
+        c, d = np.where(left, new, d), np.where(left, c, new)
+        fc, fd = np.where(left, f_new, fd), np.where(left, fc, f_new)
+    g = 0.5 * (a + b)
+    return g, F(g)
+
+
+def critical_temperature_class_array(
+    p1: npt.ArrayLike, p2: npt.ArrayLike, T2: float, target: str = "distillable", resolution: float = 1e-12
+) -> tuple[FloatArray, FloatArray]:
+    r"""Batched :func:`critical_temperature_class` over arrays of rates (for curves): ``(T_crit, g_opt)``.
+
+    The same construction on all points at once: F of every point's
+    :func:`~qc_reset.model.critical.g_search_grid` in one call of the solver, then batched
+    golden-section refinement (instead of Brent) of the best :data:`_N_CANDIDATES` grid local
+    maxima between their grid neighbours. ``p1`` and ``p2`` broadcast (finite, >= 0, not both 0
+    anywhere); ``T2`` is one temperature. ``nan`` where no state of the class exists.
+    """
+    target = choice("target", target, TARGETS)
+    resolution = real_number("resolution", resolution, lo=0.0, hi=1.0)
+    T2 = real_number("T2", T2, lo=0.0, allow_inf=True)
+    a1, a2 = np.broadcast_arrays(np.asarray(p1, dtype=float), np.asarray(p2, dtype=float))
+    shape = a1.shape
+    q1, q2 = a1.ravel(), a2.ravel()
+    if not (np.all(np.isfinite(q1)) and np.all(np.isfinite(q2)) and np.all(q1 >= 0) and np.all(q2 >= 0)):
+        raise InputError("p1 and p2 must be finite numbers in [0, +inf)")
+    if np.any(q1 + q2 == 0.0):
+        raise InputError("p1 and p2 must not both be 0 (allowed: p1 >= 0, p2 >= 0, p1 + p2 > 0)")
+    n = q1.size
+    if n == 0:
+        return np.empty(shape), np.empty(shape)
+    grids = [g_search_grid(float(q1[i] + q2[i])) for i in range(n)]
+    width = max(x.size for x in grids)
+    G = np.array([np.pad(x, (0, width - x.size), mode="edge") for x in grids])  # (n, width)
+    F = _F_unit(G, q1[:, None], q2[:, None], T2, target)
+    padded = np.pad(F, ((0, 0), (1, 1)), constant_values=-np.inf)
+    score = np.where((F >= padded[:, :-2]) & (F >= padded[:, 2:]), F, -np.inf)
+    cand = np.argsort(-score, axis=1)[:, : min(_N_CANDIDATES, width)]
+    lo = np.take_along_axis(G, np.maximum(cand - 1, 0), axis=1)
+    hi = np.take_along_axis(G, np.minimum(cand + 1, width - 1), axis=1)
+    g_ref, F_ref = _golden_max(lo, hi, lambda g: _F_unit(g, q1[:, None], q2[:, None], T2, target))
+    F_ref = np.where(np.isfinite(np.take_along_axis(score, cand, axis=1)), F_ref, -np.inf)
+    best = np.argmax(F_ref, axis=1)
+    M, g_opt = F_ref[np.arange(n), best], g_ref[np.arange(n), best]
+    theta = class_threshold(target)
+    ok = M > theta * (1.0 + resolution)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        T = np.where(ok, 1.0 / (2.0 * np.arctanh(np.where(ok, theta / M, 0.5))), np.nan)
+    return T.reshape(shape), np.where(ok, g_opt, np.nan).reshape(shape)

@@ -2,7 +2,9 @@
 serializes to JSON and back (the strict-JSON helpers are :mod:`qc_reset.io`'s, re-exported here).
 
 The JSON keys are public (docs/cli.md): ``bloch``, ``l1_coherence``, ``l1_norm``,
-``magic``, ``robustness``, ``facets``, ``rho`` ({"re": 4x4, "im": 4x4}, qubit 1 first).
+``magic``, ``magic_class`` ("stabilizer" | "magic" | "distillable"), ``distillable``,
+``distillable_by`` (the protocols, :mod:`qc_reset.model.magic`), ``robustness``, ``facets``,
+``rho`` ({"re": 4x4, "im": 4x4}, qubit 1 first).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy as np
 
 from .._checks import InputError, density_matrix, quote, real_array
 from ..io import json_safe, load_json, save_json, to_json
+from . import magic as magic_classes
 from . import measures
 from .operators import ComplexArray
 from .params import Params
@@ -61,6 +64,21 @@ class SteadyReport:
         """Whether qubit 1 lies outside the stabilizer octahedron."""
         return self.l1_norm > 1.0
 
+    @property
+    def magic_class(self) -> str:
+        """Qubit 1's class: "stabilizer", "magic" or "distillable" (:func:`qc_reset.model.magic.coarse_class`)."""
+        return str(magic_classes.coarse_class(self.bloch))
+
+    @property
+    def distillable_by(self) -> list[str]:
+        """The protocols ("T": Bravyi-Kitaev, "H": Reichardt) that distill qubit 1; empty if none."""
+        return magic_classes.distillable_protocols(self.bloch)
+
+    @property
+    def distillable(self) -> bool:
+        """Whether qubit 1 is distillable by one of the implemented protocols."""
+        return bool(self.distillable_by)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with the public keys of ``qc-reset steady --json``."""
         r = self.bloch
@@ -70,6 +88,9 @@ class SteadyReport:
             "l1_coherence": self.l1_coherence,
             "l1_norm": self.l1_norm,
             "magic": self.magic,
+            "magic_class": self.magic_class,
+            "distillable": self.distillable,
+            "distillable_by": self.distillable_by,
             "robustness": float(measures.robustness(r)),
             "stabilizer_distance": float(measures.stabilizer_distance(r)),
             "facets": dict(zip(measures.FACET_LABELS, measures.facets(r).tolist(), strict=True)),
@@ -78,13 +99,21 @@ class SteadyReport:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SteadyReport:
-        """Inverse of :meth:`to_dict` (derived fields are recomputed, not trusted)."""
+        """Inverse of :meth:`to_dict` (derived fields are recomputed, not trusted).
+
+        A ``magic_class`` or ``distillable`` in ``data`` (records written before they existed have
+        neither) must agree with the recomputed value.
+        """
         if not isinstance(data, dict) or not isinstance(data.get("rho"), dict) or "params" not in data:
             raise InputError(f"a SteadyReport record must be a dict with 'params' and 'rho' {{'re', 'im'}}; "
                              f"got {quote(data)}")
         re_part, im_part = data["rho"].get("re"), data["rho"].get("im")
         rho = real_array("rho.re", re_part) + 1j * real_array("rho.im", im_part)
-        return cls(params=Params.from_dict(data["params"]), rho=rho)
+        rep = cls(params=Params.from_dict(data["params"]), rho=rho)
+        for key in ("magic_class", "distillable"):
+            if key in data and data[key] != getattr(rep, key):
+                raise InputError(f"{key} {quote(data[key])} contradicts rho (recomputed: {getattr(rep, key)!r})")
+        return rep
 
 
 def steady_report(params: Params) -> SteadyReport:

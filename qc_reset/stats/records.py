@@ -3,7 +3,10 @@ r"""Frozen result records of single-qubit tomography, with their JSON form (``to
 * :class:`Estimate`: a value with a confidence interval.
 * :class:`MagicVerdict`: the witness :math:`W = \|r\|_1 - 1`, its interval and the verdict the
   interval implies (:func:`classify`, one of :data:`VERDICTS`).
-* :class:`TomographyResult`: Bloch vector, standard errors, covariance, C_l1 and the verdict; its
+* :class:`ClassVerdict`: the three-way class verdict ("stabilizer" | "magic" | "distillable" |
+  "inconclusive") with the intervals of the magic witness and of the T- and H-type distillation
+  margins (:func:`classify_class`, one of :data:`CLASS_VERDICTS`).
+* :class:`TomographyResult`: Bloch vector, standard errors, covariance, C_l1 and the verdicts; its
   :meth:`~TomographyResult.to_dict` keys are the public ``tomography`` keys of docs/cli.md.
 """
 
@@ -24,6 +27,9 @@ __all__ = [
     "classify",
     "Estimate",
     "MagicVerdict",
+    "CLASS_VERDICTS",
+    "classify_class",
+    "ClassVerdict",
     "TomographyResult",
 ]
 
@@ -35,6 +41,25 @@ def classify(lo: npt.ArrayLike, hi: npt.ArrayLike) -> npt.NDArray[np.str_]:
     """Verdicts from witness bounds: "magic" iff lo > 0, "stabilizer" iff hi < 0, else "inconclusive"."""
     lo_a, hi_a = np.asarray(lo), np.asarray(hi)
     return np.where(lo_a > 0, "magic", np.where(hi_a < 0, "stabilizer", "inconclusive"))
+
+
+#: Possible outcomes of a class verdict.
+CLASS_VERDICTS: tuple[str, ...] = ("stabilizer", "magic", "distillable", "inconclusive")
+
+
+def classify_class(witness: tuple[npt.ArrayLike, npt.ArrayLike], t_margin: tuple[npt.ArrayLike, npt.ArrayLike],
+                   h_margin: tuple[npt.ArrayLike, npt.ArrayLike]) -> npt.NDArray[np.str_]:
+    """Class verdicts from the (lo, hi) bounds of the witness and of the T and H margins (arrays broadcast).
+
+    "distillable" iff a margin's lower bound is > 0; else "stabilizer" iff the witness's upper
+    bound is < 0; else "magic" iff the witness's lower bound is > 0 and both margins' upper bounds
+    are < 0; else "inconclusive".
+    """
+    (w_lo, w_hi), (t_lo, t_hi), (h_lo, h_hi) = (tuple(np.asarray(x, float) for x in b)
+                                                for b in (witness, t_margin, h_margin))
+    dist = (t_lo > 0) | (h_lo > 0)
+    magic = (w_lo > 0) & (t_hi < 0) & (h_hi < 0)
+    return np.where(dist, "distillable", np.where(w_hi < 0, "stabilizer", np.where(magic, "magic", "inconclusive")))
 
 
 def _field(data: Any, key: str, what: str) -> Any:
@@ -113,12 +138,65 @@ class MagicVerdict(Estimate):
         )
 
 
+@dataclasses.dataclass(frozen=True)
+class ClassVerdict:
+    r"""Three-way class verdict of one state and the intervals it is read from.
+
+    ``witness``: :math:`W = \|r\|_1 - 1` (union bound over the 8 octahedron facets,
+    :math:`z_{1-\alpha/8}`); ``t_margin``: :math:`\|r\|_1 - 3/\sqrt7` and ``h_margin``:
+    :math:`\max_{i<j}(|r_i| + |r_j|) - 1`, both with :math:`z_{1-\alpha/K}`, K = ``n_pieces``
+    (20: the 8 T facets and the 12 H facets), so that the false-"distillable" rate is <= 1 - level
+    at every non-distillable state. ``protocols``: the protocols whose margin's lower bound is > 0.
+    See :func:`qc_reset.stats.verdict.class_verdict`.
+    """
+
+    verdict: str
+    witness: Estimate
+    t_margin: Estimate
+    h_margin: Estimate
+    level: float = DEFAULT_LEVEL
+    n_pieces: int = 20
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "level", confidence_level(self.level))
+        expected = str(classify_class(self.witness.ci, self.t_margin.ci, self.h_margin.ci))
+        if self.verdict != expected:
+            raise InputError(f"class verdict {quote(self.verdict)} contradicts its intervals (expected {expected!r})")
+        if not isinstance(self.n_pieces, int) or self.n_pieces < 1:
+            raise InputError(f"n_pieces must be a whole number >= 1; got {quote(self.n_pieces)}")
+
+    @property
+    def protocols(self) -> list[str]:
+        """Protocols ("T", "H") whose margin's lower bound is > 0."""
+        return [p for p, m in (("T", self.t_margin), ("H", self.h_margin)) if m.ci[0] > 0]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"verdict", "protocols", "witness", "t_margin", "h_margin", "level", "n_pieces"}``."""
+        return {"verdict": self.verdict, "protocols": self.protocols, "witness": self.witness.to_dict(),
+                "t_margin": self.t_margin.to_dict(), "h_margin": self.h_margin.to_dict(), "level": self.level,
+                "n_pieces": self.n_pieces}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ClassVerdict:
+        """Inverse of :meth:`to_dict` (the verdict is re-checked; ``protocols`` is recomputed)."""
+        return cls(
+            verdict=_field(data, "verdict", "magic_class"),
+            witness=Estimate.from_dict(_field(data, "witness", "magic_class")),
+            t_margin=Estimate.from_dict(_field(data, "t_margin", "magic_class")),
+            h_margin=Estimate.from_dict(_field(data, "h_margin", "magic_class")),
+            level=float(_field(data, "level", "magic_class")),
+            n_pieces=_field(data, "n_pieces", "magic_class"),
+        )
+
+
 @dataclasses.dataclass(frozen=True, eq=False)  # array fields: compare to_dict() instead
 class TomographyResult:
-    """Tomography of qubit 1: Bloch vector, standard errors, C_l1 and the magic witness.
+    """Tomography of qubit 1: Bloch vector, standard errors, C_l1, the magic witness and the class verdict.
 
     ``to_dict()`` has the public keys of docs/cli.md: ``bloch``, ``stderr``,
-    ``l1_coherence`` {value, ci}, ``magic_witness`` {value, ci, verdict} (plus extras:
+    ``l1_coherence`` {value, ci}, ``magic_witness`` {value, ci, verdict}, ``magic_class``
+    (:class:`ClassVerdict` as a dict, or ``None``; records written before it existed load with
+    ``None``) (plus extras:
     ``level``, ``estimator`` and ``covariance``, the 3x3 covariance of ``bloch``; diagonal for
     counts, where the bases are independent; full for readout-mitigated estimates).
 
@@ -136,6 +214,7 @@ class TomographyResult:
     level: float = DEFAULT_LEVEL
     estimator: str = "linear_inversion"
     covariance: FloatArray | None = None
+    magic_class: ClassVerdict | None = None
 
     def __post_init__(self) -> None:
         if self.covariance is not None:
@@ -155,6 +234,8 @@ class TomographyResult:
         object.__setattr__(self, "level", confidence_level(self.level))
         if self.magic_witness.level != self.level:
             raise InputError(f"level {self.level} differs from magic_witness.level {self.magic_witness.level}")
+        if self.magic_class is not None and self.magic_class.level != self.level:
+            raise InputError(f"level {self.level} differs from magic_class.level {self.magic_class.level}")
         get_estimator(self.estimator)
 
     def to_dict(self) -> dict[str, Any]:
@@ -167,6 +248,7 @@ class TomographyResult:
             "level": self.level,
             "estimator": self.estimator,
             "covariance": None if self.covariance is None else self.covariance.tolist(),
+            "magic_class": None if self.magic_class is None else self.magic_class.to_dict(),
         }
 
     @classmethod
@@ -177,6 +259,7 @@ class TomographyResult:
         fallback: Any = mw.get("level", DEFAULT_LEVEL) if isinstance(mw, dict) else DEFAULT_LEVEL
         level = float(data.get("level", fallback))
         cov = data.get("covariance")
+        mc = data.get("magic_class")
         return cls(
             bloch=np.asarray(_field(data, "bloch", "tomography"), dtype=float),
             stderr=np.asarray(_field(data, "stderr", "tomography"), dtype=float),
@@ -185,4 +268,5 @@ class TomographyResult:
             level=level,
             estimator=data.get("estimator", "linear_inversion"),
             covariance=None if cov is None else np.asarray(cov, dtype=float),
+            magic_class=None if mc is None else ClassVerdict.from_dict(mc),
         )

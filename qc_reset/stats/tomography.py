@@ -6,7 +6,8 @@ estimators (:mod:`~qc_reset.stats.estimators`), the witness interval and verdict
 Nothing here builds or runs circuits.
 
 * :func:`analyze`: counts (3, 2) of the X, Y, Z bases; C_l1 interval by a percentile bootstrap,
-  verdict by :func:`~qc_reset.stats.verdict.magic_verdict`.
+  verdict by :func:`~qc_reset.stats.verdict.magic_verdict`, class verdict by
+  :func:`~qc_reset.stats.verdict.class_verdict`.
 * :func:`analyze_estimate`: a Bloch estimate and its full 3x3 covariance instead of counts
   (readout-mitigated data, whose three bases share one estimated assignment matrix and are therefore
   correlated): :func:`~qc_reset.stats.verdict.gaussian_witness_interval` and a parametric (Gaussian)
@@ -33,7 +34,7 @@ from .estimators import (
     standard_errors,
 )
 from .records import Estimate, MagicVerdict, TomographyResult, classify
-from .verdict import WitnessMethod, gaussian_witness_interval, magic_verdict
+from .verdict import WitnessMethod, class_verdict, gaussian_witness_interval, magic_verdict
 
 __all__ = ["analyze", "analyze_estimate"]
 
@@ -73,6 +74,7 @@ def analyze(
         level=lv,
         estimator=estimator,
         covariance=np.diag(se * se),
+        magic_class=class_verdict(c, lv),
     )
 
 
@@ -113,4 +115,5 @@ def analyze_estimate(
         level=lv,
         estimator="linear_inversion",
         covariance=C,
+        magic_class=class_verdict(r, lv, cov=C),
     )

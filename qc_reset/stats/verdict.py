@@ -19,6 +19,23 @@ for an estimate with a covariance).
 :func:`witness_interval` works on counts, :func:`gaussian_witness_interval` on a Bloch estimate
 and its full covariance (readout-mitigated data); :func:`magic_verdict` is the three-way verdict of
 one state's counts.
+
+**Class verdict** (:func:`class_verdict`, :func:`class_intervals`, :func:`gaussian_class_intervals`):
+"stabilizer" | "magic" | "distillable" | "inconclusive" (classes of :mod:`qc_reset.model.magic`).
+The class boundary replaces the facet. The T-type region :math:`\|r\|_1 > 3/\sqrt7` is the
+outside of a scaled octahedron, 8 facets :math:`s\cdot r = 3/\sqrt7`; the H-type region
+:math:`|r_i| + |r_j| > 1` is the union over the 3 pairs and 4 sign patterns of the 12 facets
+:math:`\pm r_i \pm r_j = 1`. A state is distillable iff one of these K = 20 linear pieces
+:math:`\ell_k(r) = a_k\cdot r` exceeds its threshold :math:`\theta_k`. The verdict is
+"distillable" iff the lower bound :math:`a_k\cdot\hat r - z_{1-\alpha/K}\,\mathrm{se}(a_k\cdot\hat r)`
+of some piece exceeds :math:`\theta_k`. At a non-distillable state (every
+:math:`a_k\cdot r \le \theta_k`) that needs :math:`a_k\cdot(\hat r - r) > z_{1-\alpha/K}\,\mathrm{se}_k`
+for some k, and the union bound over the K pieces gives a false-"distillable" rate <= K α/K = α
+(normal approximation of the binomials). Correction: :math:`z_{1-\alpha/K}` with K = 20 (2.807 at
+α = 0.05) instead of :math:`z_{1-\alpha/8}` (2.498) for magic. "stabilizer" iff the magic
+witness's upper bound (:func:`witness_interval`, union over 8) is < 0; "magic" iff its lower bound
+is > 0 and the upper bounds of both distillation margins are < 0 (each a union bound, so every
+wrong verdict has rate <= α).
 """
 
 from __future__ import annotations
@@ -31,6 +48,7 @@ from scipy.special import ndtri
 
 from .._checks import InputError, bloch_estimate, confidence_level, counts_array, covariance, resamples
 from .._checks import seed as _valid_seed
+from ..model.magic import H_THRESHOLD_PAIR, T_THRESHOLD_L1
 from ..model.measures import l1_norm
 from ..model.operators import FloatArray
 from .estimators import (
@@ -43,7 +61,7 @@ from .estimators import (
     resample_linear_inversion,
     standard_errors,
 )
-from .records import MagicVerdict, classify
+from .records import ClassVerdict, Estimate, MagicVerdict, classify, classify_class
 
 __all__ = [
     "FACET_SIGNS",
@@ -53,6 +71,12 @@ __all__ = [
     "facet_standard_errors",
     "gaussian_witness_interval",
     "magic_verdict",
+    "H_PAIRS",
+    "H_FACETS",
+    "CLASS_PIECES",
+    "class_intervals",
+    "gaussian_class_intervals",
+    "class_verdict",
 ]
 
 WitnessMethod = Literal["union", "bootstrap"]
@@ -60,6 +84,89 @@ WitnessMethod = Literal["union", "bootstrap"]
 WITNESS_METHODS: tuple[str, ...] = ("union", "bootstrap")
 #: The 8 sign patterns s of the octahedron's facets s . r <= 1, shape (8, 3).
 FACET_SIGNS: FloatArray = np.array([[a, b, c] for a in (1, -1) for b in (1, -1) for c in (1, -1)], dtype=float)
+
+
+#: The coordinate pairs (i, j) of the H-type pair sums ``|r_i| + |r_j|``.
+H_PAIRS: tuple[tuple[int, int], ...] = ((0, 1), (0, 2), (1, 2))
+#: The 12 H-type facets +-r_i +-r_j = 1 as rows a (a . r = 1), shape (12, 3), pair by pair (4 signs each).
+H_FACETS: FloatArray = np.array([[(a if k == i else b if k == j else 0.0) for k in range(3)]
+                                 for i, j in H_PAIRS for a in (1.0, -1.0) for b in (1.0, -1.0)])
+#: K of the class verdict's union bound: the 8 T-type facets and the 12 H-type facets.
+CLASS_PIECES = FACET_SIGNS.shape[0] + H_FACETS.shape[0]
+
+Interval = tuple[FloatArray, FloatArray, FloatArray]
+
+
+def _piece_se(A: FloatArray, C: FloatArray) -> FloatArray:
+    """Standard errors sqrt(a^T C a) of the pieces a . r (rows of A), shape (..., len(A))."""
+    return np.sqrt(np.maximum(np.einsum("ki,...ij,kj->...k", A, C, A), 0.0))
+
+
+def gaussian_class_intervals(
+    bloch: npt.ArrayLike, cov: npt.ArrayLike, level: float = DEFAULT_LEVEL
+) -> tuple[Interval, Interval, Interval]:
+    r"""``(value, lo, hi)`` of the witness, the T margin and the H margin from an estimate and its covariance.
+
+    * witness :math:`\|\hat r\|_1 - 1 \pm z_{1-\alpha/8} \max_s \mathrm{se}_s` (as
+      :func:`gaussian_witness_interval`, ``method="union"``);
+    * T margin :math:`\|\hat r\|_1 - 3/\sqrt7 \pm z_{1-\alpha/K} \max_s \mathrm{se}_s` over the 8 facets;
+    * H margin :math:`\max_{i<j}(|\hat r_i| + |\hat r_j| \mp q_{ij}) - 1` with
+      :math:`q_{ij} = z_{1-\alpha/K}` times the largest standard error of the pair's 4 facets.
+
+    K = :data:`CLASS_PIECES` (20). Vectorized over leading axes of ``bloch`` (..., 3) and ``cov`` (..., 3, 3).
+    """
+    r, C = bloch_estimate(bloch, cov)
+    alpha = 1.0 - confidence_level(level)
+    r, C = np.broadcast_to(r, np.broadcast_shapes(r.shape, C.shape[:-1])), C
+    l1 = l1_norm(r)
+    se_t = _piece_se(FACET_SIGNS, C).max(axis=-1)
+    z8, zk = ndtri(1.0 - alpha / 8.0), ndtri(1.0 - alpha / CLASS_PIECES)
+    m = np.abs(r)
+    pair = np.stack([m[..., i] + m[..., j] for i, j in H_PAIRS], axis=-1)  # (..., 3)
+    q = zk * _piece_se(H_FACETS, C).reshape(*C.shape[:-2], len(H_PAIRS), 4).max(axis=-1)
+    witness = (l1 - 1.0, l1 - 1.0 - z8 * se_t, l1 - 1.0 + z8 * se_t)
+    t_val = l1 - T_THRESHOLD_L1
+    t_margin = (t_val, t_val - zk * se_t, t_val + zk * se_t)
+    h_margin = (pair.max(axis=-1) - H_THRESHOLD_PAIR, (pair - q).max(axis=-1) - H_THRESHOLD_PAIR,
+                (pair + q).max(axis=-1) - H_THRESHOLD_PAIR)
+    return witness, t_margin, h_margin
+
+
+def class_intervals(counts: npt.ArrayLike, level: float = DEFAULT_LEVEL) -> tuple[Interval, Interval, Interval]:
+    """:func:`gaussian_class_intervals` of counts (..., 3, 2): linear inversion and its binomial standard errors.
+
+    The bases are independent, so the covariance is diagonal, with the Jeffreys-floored variances
+    of :func:`~qc_reset.stats.estimators.standard_errors`; the witness interval is then exactly
+    :func:`witness_interval`'s ``method="union"`` one.
+    """
+    c = counts_array(counts)
+    se = standard_errors(c)
+    C = se[..., :, None] * np.eye(3) * se[..., None, :]
+    return gaussian_class_intervals(get_estimator("linear_inversion")(c), C, level)
+
+
+def class_verdict(counts: npt.ArrayLike, level: float = DEFAULT_LEVEL, *,
+                  cov: npt.ArrayLike | None = None) -> ClassVerdict:
+    """Class verdict of one state: counts (3, 2), or with ``cov`` given, a Bloch estimate (3,) and its covariance.
+
+    "distillable" only when a distillation margin's lower bound is > 0 (false-"distillable" rate
+    <= 1 - level: union bound over the K = 20 class facets, module docstring); "stabilizer" /
+    "magic" as described there; else "inconclusive".
+    """
+    if cov is None:
+        if np.shape(counts) != (3, 2):
+            raise InputError(f"counts must have shape (3, 2) for one state; got {np.shape(counts)} "
+                             "(use class_intervals)")
+        w, t, h = class_intervals(counts, level)
+    else:
+        if np.shape(counts) != (3,) or np.shape(cov) != (3, 3):
+            raise InputError(f"with cov, give one Bloch estimate (3,) and covariance (3, 3); "
+                             f"got {np.shape(counts)}, {np.shape(cov)}")
+        w, t, h = gaussian_class_intervals(counts, cov, level)
+    est = [Estimate(value=float(v), ci=(float(lo), float(hi))) for v, lo, hi in (w, t, h)]
+    verdict = str(classify_class(est[0].ci, est[1].ci, est[2].ci))
+    return ClassVerdict(verdict=verdict, witness=est[0], t_margin=est[1], h_margin=est[2],
+                        level=confidence_level(level), n_pieces=CLASS_PIECES)
 
 
 def _method(method: str) -> str:

@@ -30,6 +30,7 @@ from .paper_figures import (
     figure_5,
     figure_6,
     figure_7,
+    figure_classes,
     figure_transient,
     plot_curve,
     plot_points,
@@ -53,6 +54,7 @@ __all__ = [
     "figure_6",
     "figure_7",
     "figure_transient",
+    "figure_classes",
 ]
 
 

@@ -9,24 +9,26 @@ them into files.
 The paper gives no parameter values for its figures; the values used are in
 :data:`FIGURE_PARAMS`, printed in every caption and CSV header. Line styles: exact solid,
 perturbative dashed, circuit-emulated tomography as points with error bars (one standard
-error), magic region pale yellow.
+error), magic region pale yellow; the T_crit panels (Figs. 5-7) add the exact T_crit of the
+distillable class (T- or H-type, :func:`qc_reset.model.magic.critical_temperature_class_array`) as
+the dash-dot series ``tcrit_distillable_vs_*``. The ``classes`` figure is in :mod:`.class_figures`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..io import atomic_write_text
 from ..model import measures, perturbative
 from ..model.critical import critical_temperature, magic_map
 from ..model.dynamics import transient
+from ..model.magic import critical_temperature_class_array
 from ..model.params import Params
 from ..model.steady import steady_bloch
+from .class_figures import CLASS_FIGURE_PARAMS, figure_classes
+from .series import FACET_COLORS, MAGIC_COLOR, STAB_COLOR, SeriesLog, plot_curve, plot_points, shade_magic
 
 __all__ = [
     "FIGURE_PARAMS",
@@ -43,11 +45,8 @@ __all__ = [
     "figure_6",
     "figure_7",
     "figure_transient",
+    "figure_classes",
 ]
-
-MAGIC_COLOR = "#fff3b0"
-STAB_COLOR = "#e6e6e6"
-FACET_COLORS = ("C0", "C1", "C2", "C3")
 
 #: Parameter values of every figure (the paper states none).
 FIGURE_PARAMS: dict[str, dict[str, Any]] = {
@@ -57,33 +56,10 @@ FIGURE_PARAMS: dict[str, dict[str, Any]] = {
     "6": {"T2": 5.0, "p_right": 0.3},
     "7": {"p1": 0.3, "T2_low": 0.0, "T2_high": 5.0},
     "transient": {"p1": 0.3, "p2": 0.3, "T2": 0.02, "g": 0.06},
+    "classes": CLASS_FIGURE_PARAMS,
 }
 #: Tomography settings of the circuit-emulated points.
 CIRCUIT: dict[str, Any] = {"dt": 0.1, "order": 2, "shots": 100000, "seed": 2024, "level": 0.95}
-
-
-@dataclasses.dataclass
-class SeriesLog:
-    """Every plotted series of one figure, for the CSV."""
-
-    title: str
-    params: dict[str, Any]
-    style: str = "Exact solid, perturbative dashed"
-    rows: list[tuple[str, float, float, float]] = dataclasses.field(default_factory=list)
-
-    def add(self, name: str, x: Any, y: Any, yerr: Any = None) -> None:
-        """Record series ``name`` (arrays of equal length; yerr optional)."""
-        x, y = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
-        e = np.full(x.shape, np.nan) if yerr is None else np.broadcast_to(np.asarray(yerr, float), x.shape)
-        self.rows.extend((name, float(a), float(b), float(c)) for a, b, c in zip(x.ravel(), y.ravel(), e.ravel(),
-                                                                               strict=True))
-
-    def write_csv(self, path: Path) -> None:
-        """Write the long-format CSV with ``#`` header lines (title and parameters)."""
-        lines = [f"# {self.title}", "# parameters: " + ", ".join(f"{k}={v}" for k, v in self.params.items()),
-                 "series,x,y,yerr"]
-        lines += [f"{n},{x:.12g},{y:.12g},{'' if np.isnan(e) else f'{e:.6g}'}" for n, x, y, e in self.rows]
-        atomic_write_text(path, "\n".join(lines) + "\n")
 
 
 # --------------------------------------------------------------------------- circuit points
@@ -96,26 +72,6 @@ def _circuit_points(points: Sequence[Params]) -> tuple[np.ndarray, np.ndarray]:
 
     return tomography_points(points, dt=CIRCUIT["dt"], order=CIRCUIT["order"], shots=CIRCUIT["shots"],
                              seed=CIRCUIT["seed"])
-
-
-# --------------------------------------------------------------------------- drawing helpers
-def plot_curve(*, ax: Any, x: Any, y: Any, log: SeriesLog, name: str, style: str = "-", **kw: Any) -> None:
-    """A line, recorded in ``log``."""
-    ax.plot(x, y, style, **kw)
-    log.add(name, x, y)
-
-
-def plot_points(*, ax: Any, x: Any, y: Any, yerr: Any, log: SeriesLog, name: str, **kw: Any) -> None:
-    """Points with error bars, recorded in ``log``."""
-    ax.errorbar(x, y, yerr=yerr, fmt="o", ms=4, capsize=2, **kw)
-    log.add(name, x, y, yerr)
-
-
-def _shade_magic(ax: Any, y0: float = 1.0) -> None:
-    lo, hi = ax.get_ylim()
-    ax.axhspan(y0, max(hi, y0 + 1e-3), color=MAGIC_COLOR, zorder=0)
-    ax.axhspan(min(lo, y0), y0, color=STAB_COLOR, zorder=0, alpha=0.5)
-    ax.set_ylim(lo, hi)
 
 
 def _facet_stderr(stderr: np.ndarray) -> np.ndarray:
@@ -207,7 +163,7 @@ def figure_4(axes: Sequence[Any], circuit: bool) -> SeriesLog:
                             name=f"circuit_{measures.FACET_LABELS[k]}_vs_{tag}", color=FACET_COLORS[k],
                             label=f"{measures.FACET_LABELS[k]} circuit")
     for ax in axes:
-        _shade_magic(ax)
+        shade_magic(ax)
         ax.legend(fontsize=7, loc="lower left")
     return log
 
@@ -220,13 +176,17 @@ def _tcrit_panel(ax: Any, log: SeriesLog, x: np.ndarray, p1: np.ndarray, p2: np.
     plot_curve(ax=ax, x=x, y=T_ex, log=log, name=f"tcrit_exact_vs_{tag}", color="k", label="exact")
     plot_curve(ax=ax, x=x, y=T_pt, log=log, name=f"tcrit_perturbative_vs_{tag}", style="--", color="C3",
                label="perturbative (from Eq. 9)")
+    T_di, _ = critical_temperature_class_array(p1, p2, T2, "distillable")
+    plot_curve(ax=ax, x=x, y=T_di, log=log, name=f"tcrit_distillable_vs_{tag}", style="-.", color="C2",
+               label="exact, distillable (T or H)")
     for i, (label, y) in enumerate(extra.items()):
         slug = "".join(c if c.isalnum() else "_" for c in label.lower()).strip("_")
         while "__" in slug:
             slug = slug.replace("__", "_")
         plot_curve(ax=ax, x=x, y=y, log=log, name=f"tcrit_{slug}_vs_{tag}", style=":",
                    color=f"C{i + 4}", label=label)
-    top = np.nanmax(np.concatenate([np.atleast_1d(T_ex), np.atleast_1d(T_pt), *map(np.atleast_1d, extra.values())]))
+    top = np.nanmax(np.concatenate([np.atleast_1d(T_ex), np.atleast_1d(T_pt), np.atleast_1d(T_di),
+                                    *map(np.atleast_1d, extra.values())]))
     ax.set_ylim(0, 1.1 * top)
     ax.set_facecolor(STAB_COLOR)
     ax.set_xlabel(xlabel)
@@ -313,7 +273,7 @@ def figure_transient(axes: Sequence[Any], circuit: bool) -> SeriesLog:
                    style="--", color=f"C{i}", lw=1)
     axes[0].set_xlabel("time $t$")
     axes[0].set_ylabel(r"$\|r\|_1$ of qubit 1")
-    _shade_magic(axes[0])
+    shade_magic(axes[0])
     axes[0].legend(fontsize=7)
     T1s = np.linspace(0.02, 0.6, 60)
     peak_l1, ss_l1, peak_c, ss_c = (np.empty_like(T1s) for _ in range(4))
@@ -329,7 +289,7 @@ def figure_transient(axes: Sequence[Any], circuit: bool) -> SeriesLog:
     axes[1].text(float(T_crit), 0.5, r" steady $T_{crit}$", transform=axes[1].get_xaxis_transform(), fontsize=8)
     axes[1].set_xlabel("heat-bath temperature $T_1$")
     axes[1].set_ylabel(r"$\|r\|_1$ of qubit 1")
-    _shade_magic(axes[1])
+    shade_magic(axes[1])
     axes[1].legend(fontsize=7)
     plot_curve(ax=axes[2], x=T1s, y=peak_c, log=log, name="peak_l1_coherence_vs_T1", color="C2",
                label=r"max$_t C_{l_1}(t)$")
@@ -354,4 +314,5 @@ FIGURES: dict[str, Callable[[Sequence[Any], bool], SeriesLog]] = {
     "6": figure_6,
     "7": figure_7,
     "transient": figure_transient,
+    "classes": figure_classes,
 }
