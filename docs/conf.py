@@ -46,6 +46,12 @@ autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
 autodoc_preserve_defaults = True
 autodoc_class_signature = "mixed"
+autodoc_type_aliases = {
+    # Keep the package's array aliases and numpy.typing names short in signatures.
+    "FloatArray": "qc_reset.model.operators.FloatArray",
+    "ComplexArray": "qc_reset.model.operators.ComplexArray",
+    "npt.ArrayLike": "numpy.typing.ArrayLike",
+}
 autosummary_generate = False
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
