@@ -41,6 +41,7 @@ __all__ = [
     "density_matrix",
     "validate_params",
     "check_rates",
+    "callback",
 ]
 
 #: At most this many characters of a user value appear in an error message.
@@ -248,6 +249,13 @@ def check_rates(p1: Any, p2: Any) -> None:
 
 def _bound(x: float) -> str:
     return ("+inf" if x > 0 else "-inf") if math.isinf(x) else f"{x:g}"
+
+
+def callback(value: Any, name: str = "progress_callback") -> Any:
+    """None or a callable (a progress callback, called with a :class:`qc_reset.model.progress.Progress`)."""
+    if value is not None and not callable(value):
+        raise InputError(f"{name} must be a callable taking a Progress record, or None; got {quote(value)}")
+    return value
 
 
 

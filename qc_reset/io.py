@@ -12,7 +12,9 @@ never a truncated target).
 
 JSON is strict (:func:`json_safe`): NaN is written as ``null`` and infinities as the strings
 ``"inf"`` / ``"-inf"``, so every file parses in any JSON reader. :func:`read_results` reads the
-``results.jsonl`` records of a sweep folder without repairing anything.
+``results.jsonl`` records of a sweep folder without repairing anything, as dicts or (``as_frame=True``,
+needs the ``frames`` extra: ``pip install -e ".[frames]"``) as a pandas DataFrame of
+:func:`flatten_record` columns.
 """
 
 from __future__ import annotations
@@ -25,12 +27,14 @@ import threading
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
+from ._checks import InputError, quote
+
 __all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "fsync_dir", "json_safe", "to_json",
-           "save_json", "load_json", "read_results", "read_jsonl", "RESULTS"]
+           "save_json", "load_json", "read_results", "read_jsonl", "flatten_record", "AXIS_SUFFIXES", "RESULTS"]
 
 #: Name of a sweep folder's record file (one JSON object per line).
 RESULTS = "results.jsonl"
@@ -201,7 +205,62 @@ def _loose_check(obj: Any) -> str | None:
     return None
 
 
-def read_results(out_dir: str | Path, config: Any = None) -> list[dict[str, Any]]:
+#: Column suffixes of the three entries of a length-3 list (Bloch vectors and their errors: X, Y, Z).
+AXIS_SUFFIXES = ("x", "y", "z")
+_NON_FINITE = {"inf": float("inf"), "-inf": float("-inf")}
+
+
+def flatten_record(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """One scalar per column name: how :func:`read_results` (``as_frame=True``) names a record's fields.
+
+    Nested objects give dotted names (``exact.l1_norm``, ``perturbative.facets.+rx+ry+rz``); a list of
+    length 3 gives ``NAME.x``, ``NAME.y``, ``NAME.z`` (every length-3 list of the records is indexed by
+    the Bloch axes: ``exact.bloch.x``); any other list gives ``NAME.0``, ``NAME.1``, ... (applied
+    recursively, e.g. tomography counts ``...counts.x.0``). The strict-JSON encodings are undone: the
+    strings ``"inf"`` / ``"-inf"`` become floats and ``null`` stays ``None`` (pandas shows it as missing).
+    The CSV table of a sweep indexes every list by number (``exact.bloch.0``).
+    """
+    flat: dict[str, Any] = {}
+
+    def walk(value: Any, key: str) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{key}.{k}" if key else str(k))
+        elif isinstance(value, list | tuple):
+            names = AXIS_SUFFIXES if len(value) == 3 else [str(j) for j in range(len(value))]
+            for name, v in zip(names, value, strict=True):
+                walk(v, f"{key}.{name}" if key else name)
+        else:
+            flat[key] = _NON_FINITE.get(value, value) if isinstance(value, str) else value
+
+    walk(record, prefix.rstrip("."))
+    return flat
+
+
+def _frame(records: list[dict[str, Any]]) -> Any:
+    """The records as a pandas DataFrame indexed by ``index`` (pandas is the optional frames extra)."""
+    try:
+        import pandas as pd  # lazy: optional (the frames extra), needed only for as_frame=True
+    except ImportError:
+        raise ImportError('read_results(..., as_frame=True) needs pandas: pip install -e ".[frames]"') from None
+    rows = [flatten_record(r) for r in records]
+    columns: dict[str, None] = {}
+    for row in rows:
+        columns.update(dict.fromkeys(row))
+    frame = pd.DataFrame.from_records(rows, columns=list(columns))
+    if "index" in frame.columns:
+        frame = frame.set_index("index").sort_index()
+    return frame
+
+
+@overload
+def read_results(out_dir: str | Path, config: Any = None, *,
+                 as_frame: Literal[False] = False) -> list[dict[str, Any]]: ...
+@overload
+def read_results(out_dir: str | Path, config: Any = None, *, as_frame: Literal[True]) -> Any: ...
+
+
+def read_results(out_dir: str | Path, config: Any = None, *, as_frame: bool = False) -> Any:
     """The valid records of a sweep folder, sorted by index (read only; nothing is repaired).
 
     Damaged lines (torn, not JSON, not an object with an integer ``index``, a repeated index;
@@ -212,9 +271,19 @@ def read_results(out_dir: str | Path, config: Any = None) -> list[dict[str, Any]
         out_dir: the sweep's output folder.
         config: if given, a :class:`qc_reset.workflows.sweep.SweepConfig` (anything with a
             ``record_check()`` method): records are checked against its grid, seed and outputs.
+        as_frame: return a pandas DataFrame instead of the list of dicts: one row per record,
+            indexed by ``index`` (sorted), one column per scalar field named by :func:`flatten_record`
+            (a field absent from a record is missing in its row). Needs pandas, the ``frames`` extra
+            (``pip install -e ".[frames]"``); without it an ImportError says so.
+
+    Returns:
+        A list of dicts, or with ``as_frame=True`` a ``pandas.DataFrame``.
     """
+    if not isinstance(as_frame, bool):
+        raise InputError(f"as_frame must be True or False; got {quote(as_frame)}")
     path = Path(out_dir) / RESULTS
     records, _, bad, _ = read_jsonl(path, _loose_check if config is None else config.record_check())
     for line, _, reason in bad:
         warnings.warn(f"{path} line {line}: {reason}; skipped", stacklevel=2)
-    return [records[i] for i in sorted(records)]
+    ordered = [records[i] for i in sorted(records)]
+    return _frame(ordered) if as_frame else ordered

@@ -2,8 +2,10 @@
 
 p (tau (x) Tr_1 rho - rho) is exactly the Lindblad dissipator of the jump
 operators sqrt(p lambda_k) |k><j| (x) I (all j, k) in tau's eigenbasis {|k>}, eigenvalues
-lambda_k. QuTiP builds H and these operators from its own primitives; its tensor order is
-qutip.tensor(A, B) = kron(A, B), i.e. qubit 1 first like qc_reset.
+lambda_k. qc_reset.run.interop.to_qutip builds H and these operators from the package's matrices;
+QuTiP's steady state and Liouvillian of them are compared with qc_reset's own solver, and the same
+model built here from QuTiP's primitives (a second, independent construction) must give the same
+Liouvillian. QuTiP's tensor order is qutip.tensor(A, B) = kron(A, B), i.e. qubit 1 first like qc_reset.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 
 import qc_reset
 from qc_reset import model
+from qc_reset.run.interop import to_qutip
 
 with warnings.catch_warnings():  # qutip warns at import when matplotlib is absent
     warnings.simplefilter("ignore")
@@ -70,7 +73,7 @@ IDS = ["g{:.3g}-p{:.3g}-{:.3g}-T{:.3g}-{:.3g}".format(*pt) for pt in POINTS]
 @pytest.mark.parametrize("pt", POINTS, ids=IDS)
 @pytest.mark.parametrize("method", ["direct", "svd"])
 def test_steady_state_matches_qutip(pt: tuple[float, ...], method: str) -> None:
-    H, c_ops = qutip_model(*pt)
+    H, c_ops = to_qutip(model.Params(*pt))
     rho_q = qutip.steadystate(H, c_ops, method=method)
     np.testing.assert_allclose(qc_reset.steady_state(*pt), rho_q.full(), atol=QUTIP_TOL, rtol=0)
     rho1 = rho_q.ptrace(0)  # qubit 1
@@ -81,7 +84,11 @@ def test_steady_state_matches_qutip(pt: tuple[float, ...], method: str) -> None:
 @pytest.mark.parametrize("pt", POINTS[::4], ids=IDS[::4])
 def test_liouvillian_matches_qutip(pt: tuple[float, ...]) -> None:
     """QuTiP stacks columns; qc_reset stacks rows. The two differ by the transpose permutation."""
-    H, c_ops = qutip_model(*pt)
+    H, c_ops = to_qutip(model.Params(*pt))
     Lq = qutip.liouvillian(H, c_ops).full()
     perm = np.arange(16).reshape(4, 4).T.reshape(16)  # row-major index -> column-major index
     np.testing.assert_allclose(model.liouvillian(*pt), Lq[np.ix_(perm, perm)], atol=1e-12)
+    # The package's Lindblad form against the one built from QuTiP's primitives (matrix products of
+    # O(1) entries: rounding ~1e-16).
+    Lp = qutip.liouvillian(*qutip_model(*pt)).full()
+    np.testing.assert_allclose(Lq, Lp, atol=1e-12)

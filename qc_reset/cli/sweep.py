@@ -1,7 +1,9 @@
 """``qc-reset sweep CONFIG.toml --out DIR``: a resumable parameter sweep (see qc_reset.sweep).
 
 The output folder is locked for the run: a second sweep on it exits 2 at once, naming the
-folder and the running sweep's pid.
+folder and the running sweep's pid. When standard error is a terminal a progress bar of the points
+is drawn on it (by ``tqdm`` if it is installed, else the package's own bar); in a pipe or a log
+file nothing is drawn; ``--no-progress`` turns it off everywhere.
 """
 
 from __future__ import annotations
@@ -31,24 +33,33 @@ def register(sub: Any) -> None:
                    help="seconds to wait for the Dask scheduler to answer (default 10)")
     p.add_argument("--worker-timeout", type=float, default=30.0, metavar="S",
                    help="seconds to wait for a first Dask worker (default 30)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress bar on stderr (drawn only when stderr is a terminal)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Load the config, run the sweep, report where the results are."""
     from ..workflows.sweep import load_config, run_sweep  # lazy: the model (scipy) loads only here
+    from ..workflows.sweep.progress import terminal_bar  # lazy: with the sweep above
 
     if not 1 <= args.workers <= 1024:
         raise InputError(f"--workers must be an integer in [1, 1024]; got {args.workers}")
     cfg = load_config(args.config)
+    bar = None if args.no_progress else terminal_bar()
     try:
         records = run_sweep(cfg, args.out, resume=args.resume, executor=args.executor,
-                            scheduler=args.scheduler, progress=not args.no_progress, n_workers=args.workers,
-                            connect_timeout=args.connect_timeout, worker_timeout=args.worker_timeout)
+                            scheduler=args.scheduler, progress=False, n_workers=args.workers,
+                            connect_timeout=args.connect_timeout, worker_timeout=args.worker_timeout,
+                            progress_callback=bar)
     except KeyboardInterrupt:
+        if bar is not None:
+            bar.close()
         print(f"error: interrupted; finished points are saved in {args.out}; rerun with --resume",
               file=sys.stderr)
         return 130
+    finally:
+        if bar is not None:
+            bar.close()
     print(f"{len(records)} points in {args.out}/results.jsonl and {args.out}/results.csv")
     return 0

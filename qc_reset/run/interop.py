@@ -1,23 +1,43 @@
-"""Interoperability with qiskit-experiments: the same tomography through its ``StateTomography``."""
+"""Interoperability: the same tomography through qiskit-experiments, and the model as QuTiP objects.
+
+:func:`qiskit_experiments_tomography` runs the collision circuit through qiskit-experiments'
+``StateTomography``. :func:`to_qutip` writes the master equation in Lindblad form for QuTiP 5:
+the reset dissipator ``p (tau (x) Tr_1 rho - rho)`` is exactly the Lindblad dissipator of the jump
+operators ``sqrt(p lambda_k) |k><j| (x) I`` over all ``j, k`` of tau's eigenbasis ``{|k>}``
+(eigenvalues ``lambda_k``): their sandwich terms sum to ``p tau (x) Tr_1 rho`` and, since the
+``lambda_k`` sum to 1, their ``L^dag L`` sum to ``p I``, which gives ``-p rho``. :func:`to_qobj` and
+:func:`from_qobj` move states between numpy arrays (qubit 1 first) and ``Qobj``. QuTiP's tensor order,
+``qutip.tensor(A, B) = kron(A, B)``, is the package's; only its vectorization differs (QuTiP stacks
+columns, :func:`qc_reset.model.operators.liouvillian` rows). Both optional packages are imported
+inside the functions that need them.
+"""
 
 from __future__ import annotations
 
+import math
 import warnings
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 from qiskit.quantum_info import DensityMatrix
 
-from .._checks import check_shots, int_seed
+from .._checks import InputError, check_shots, density_matrix, int_seed, quote
 from ..circuits.collision import trotter_circuit
 from ..circuits.measurement import MEASURED_QUBIT, resolve_steps
 from ..model import measures
-from ..model.operators import FloatArray
+from ..model.operators import ComplexArray, FloatArray, hamiltonian, tau1, tau2
 from ..model.params import Params
 from .simulator import default_backend
 from .tomography import convergence_tol, ideal_state
 
-__all__ = ["qiskit_experiments_tomography"]
+if TYPE_CHECKING:
+    import qutip
+
+__all__ = ["qiskit_experiments_tomography", "to_qutip", "to_qobj", "from_qobj", "QOBJ_DIMS"]
+
+#: QuTiP ``dims`` of the operators this module accepts and returns: two qubits (qubit 1 first) or one.
+QOBJ_DIMS: dict[int, list[list[int]]] = {4: [[2, 2], [2, 2]], 2: [[2], [2]]}
 
 
 def qiskit_experiments_tomography(
@@ -58,3 +78,69 @@ def qiskit_experiments_tomography(
         counts[k] += [int(d["counts"].get("0", 0)), int(d["counts"].get("1", 0))]
     state = data.analysis_results("state", dataframe=True).iloc[0]["value"]
     return counts, measures.bloch_vector(np.asarray(state.data))
+
+
+def _qutip() -> Any:
+    """The qutip module (lazy, optional: only the QuTiP interop needs it; it warns at import without matplotlib)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import qutip
+    except ImportError:
+        raise ImportError("the QuTiP interop needs qutip >= 5: pip install qutip (or the test extra, "
+                          'pip install -e ".[test]")') from None
+    return qutip
+
+
+def _jump_operators(tau: ComplexArray, rate: float, qubit: int) -> list[ComplexArray]:
+    """``sqrt(rate lambda_k) |k><j|`` on ``qubit`` (identity on the other) for every j, k of tau's eigenbasis."""
+    lam, vecs = np.linalg.eigh(tau)
+    eye = np.eye(2)
+    ops = []
+    for k in range(2):
+        for j in range(2):
+            w = rate * max(float(lam[k]), 0.0)
+            if w > 0:
+                local = math.sqrt(w) * np.outer(vecs[:, k], vecs[:, j].conj())
+                ops.append(np.kron(local, eye) if qubit == 1 else np.kron(eye, local))
+    return ops
+
+
+def to_qutip(params: Params) -> tuple[qutip.Qobj, list[qutip.Qobj]]:
+    """The model as ``(H, c_ops)`` for QuTiP 5 (``qutip.mesolve``, ``qutip.steadystate``, ``qutip.liouvillian``).
+
+    ``H`` is :func:`qc_reset.model.operators.hamiltonian` and ``c_ops`` the Lindblad jump operators of the
+    two reset dissipators (module docstring), all ``Qobj`` with dims ``[[2, 2], [2, 2]]``, qubit 1 first.
+    Operators of zero weight (a zero rate, or a zero-temperature bath's empty level) are left out.
+    """
+    qt = _qutip()
+    params = Params.require(params)
+    dims = QOBJ_DIMS[4]
+    H = qt.Qobj(hamiltonian(params.g), dims=dims)
+    ops = _jump_operators(tau1(params.T1), params.p1, 1) + _jump_operators(tau2(params.T2), params.p2, 2)
+    return H, [qt.Qobj(op, dims=dims) for op in ops]
+
+
+def to_qobj(rho: Any) -> qutip.Qobj:
+    """A density matrix as a ``Qobj``: 4x4 (two qubits, qubit 1 first, dims ``[[2, 2], [2, 2]]``) or 2x2."""
+    qt = _qutip()
+    shape = np.shape(rho) if not isinstance(rho, (str, bytes, dict, set)) and rho is not None else ()
+    dim = 2 if tuple(shape) == (2, 2) else 4
+    arr = density_matrix("rho", rho, dim=dim)
+    return qt.Qobj(arr, dims=QOBJ_DIMS[dim])
+
+
+def from_qobj(q: Any) -> ComplexArray:
+    """The numpy array of a density-matrix ``Qobj`` with dims ``[[2, 2], [2, 2]]`` (qubit 1 first) or ``[[2], [2]]``.
+
+    Anything else (a ket, a superoperator, other dims, not a density matrix) raises :class:`InputError`.
+    """
+    qt = _qutip()
+    if not isinstance(q, qt.Qobj):
+        raise InputError(f"q must be a qutip.Qobj density matrix; got {quote(q)}")
+    dims = [list(d) for d in q.dims]
+    if not q.isoper or dims not in QOBJ_DIMS.values():
+        raise InputError(f"q must be an operator with dims [[2, 2], [2, 2]] (qubit 1 first) or [[2], [2]]; "
+                         f"got type {q.type!r} with dims {dims}")
+    arr = np.asarray(q.full(), dtype=complex)
+    return density_matrix("q", arr, dim=arr.shape[0])

@@ -16,6 +16,7 @@ import numpy as np
 from .._checks import InputError, check_shots, confidence_level, integer, quote
 from ..model import Params
 from ..model.measures import bloch_vector, l1_norm
+from ..model.progress import ProgressCallback, Tracker
 from ..stats.estimators import DEFAULT_LEVEL
 from . import tomography
 from .noise import NoiseSpec, parse_noise
@@ -111,6 +112,7 @@ def max_gate_error(
     steps: int | str = "auto",
     max_evaluations: int = DEFAULT_MAX_EVALUATIONS,
     mitigate: bool = False,
+    progress_callback: ProgressCallback | None = None,
 ) -> GateErrorThreshold:
     r"""Largest depolarizing gate error :math:`p` at which the magic verdict is still "magic".
 
@@ -138,6 +140,9 @@ def max_gate_error(
         max_evaluations: hard cap on circuit runs (>= 2); hitting it gives status ``"max_evaluations"``.
         mitigate: readout mitigation of each trial (:func:`qc_reset.stats.mitigation.mitigate_estimate`);
             ignored for ``shots=0``.
+        progress_callback: called with a :class:`~qc_reset.model.progress.Progress` (unit ``"evaluations"``)
+            at the start and after each circuit run; ``total`` is the most runs the bisection can need
+            (capped by ``max_evaluations``) until the last call, which has ``done == total``.
     """
     base = parse_noise(noise)
     if base.kind == "fake":
@@ -160,6 +165,8 @@ def max_gate_error(
     level = confidence_level(level)
     n_steps = tomography.resolve_steps(params, dt, order, steps, tomography.convergence_tol(shots))
     evals: list[tuple[float, str, float]] = []
+    need = 2 + max(0, math.ceil(math.log2(math.log(hi / lo) / math.log1p(rtol)))) if hi / lo > 1 + rtol else 2
+    tracker = Tracker(progress_callback, min(need, max_evaluations), "evaluations")
 
     def verdict(p: float) -> bool:
         spec = base.with_depol(p)
@@ -172,9 +179,11 @@ def max_gate_error(
                                            steps=n_steps, level=level, n_resamples=1, mitigate=mitigate)
             w, v = run.result.magic_witness.value, run.result.magic_witness.verdict
         evals.append((p, v, w))
+        tracker.step()
         return v == "magic"
 
     def done(p_max: float | None, p_fail: float | None, status: str) -> GateErrorThreshold:
+        tracker.finish()
         return GateErrorThreshold(p_max=p_max, p_fail=p_fail, status=status, params=params, noise=str(base),
                                   shots=shots, seed=seed, level=level, dt=float(dt), order=int(order),
                                   steps=n_steps, evaluations=tuple(evals))

@@ -16,8 +16,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .._checks import InputError, integer, quote
+from .._checks import InputError, callback, integer, quote
 from ..io import atomic_path
+from ..model.progress import ProgressCallback, Tracker
 from .paper_figures import (
     CIRCUIT,
     FIGURE_PARAMS,
@@ -117,7 +118,8 @@ def _default_jobs() -> int:
 
 
 def make_figures(out: str | Path, only: Sequence[str] | None = None, *, circuit: bool = True,
-                 verbose: bool = True, jobs: int | None = None) -> list[Path]:
+                 verbose: bool = True, jobs: int | None = None,
+                 progress_callback: ProgressCallback | None = None) -> list[Path]:
     """Write PNG, PDF and CSV of each requested figure into ``out``; returns the files written.
 
     The figures are independent, so with ``jobs > 1`` they are drawn by that many worker
@@ -132,6 +134,9 @@ def make_figures(out: str | Path, only: Sequence[str] | None = None, *, circuit:
         verbose: print one line per figure on stderr.
         jobs: worker processes, 1 to :data:`MAX_JOBS` (default: the processors available, at
             most one per task); 1 draws everything in this process.
+        progress_callback: called with a :class:`~qc_reset.model.progress.Progress` (unit
+            ``"figures"``) at the start and each time a worker's figures are written (the circuit
+            figures 2 and 4 arrive together), ending with ``done == total`` = the figures requested.
     """
     import matplotlib  # lazy: the optional figures extra loads only when figures are drawn
 
@@ -144,6 +149,7 @@ def make_figures(out: str | Path, only: Sequence[str] | None = None, *, circuit:
         raise InputError(f"only: unknown figure(s) {quote(bad)}; allowed: {', '.join(FIGURES)}")
     if jobs is not None:
         jobs = integer("jobs", jobs, lo=1, hi=MAX_JOBS)
+    callback(progress_callback)
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     probe = out_dir / ".qc_reset_write_test"
@@ -152,12 +158,14 @@ def make_figures(out: str | Path, only: Sequence[str] | None = None, *, circuit:
     groups = _groups(names, circuit)
     n_workers = min(len(groups), jobs if jobs is not None else _default_jobs())
     done: dict[str, list[Path]] = {}
+    tracker = Tracker(progress_callback, len(names), "figures")
 
     def report(results: list[tuple[str, list[Path], float]]) -> None:
         for name, files, seconds in results:
             done[name] = files
             if verbose:
                 print(f"{files[0].stem}: {seconds:.1f} s", file=sys.stderr)
+        tracker.step(len(results))
 
     if n_workers <= 1:
         for group in groups:
@@ -173,4 +181,5 @@ def make_figures(out: str | Path, only: Sequence[str] | None = None, *, circuit:
             except BaseException:
                 pool.shutdown(cancel_futures=True)
                 raise
+    tracker.finish()
     return [f for name in names for f in done[name]]

@@ -56,8 +56,9 @@ bit-identical records to an uninterrupted serial one. Every file is written thro
 :mod:`qc_reset.io` (temporary file, fsync, rename) except the append-only JSONL.
 
 The package: :mod:`.config` (the :class:`SweepConfig` record), :mod:`.parse` (TOML to a config),
-:mod:`.kinds` (output kinds), :mod:`.store`, :mod:`.executors` (local, Dask) and :mod:`.runner`
-(:func:`run_sweep`); this module re-exports their public names.
+:mod:`.kinds` (output kinds), :mod:`.store`, :mod:`.executors` (local, Dask), :mod:`.runner`
+(:func:`run_sweep`) and :mod:`.progress` (progress bars drawing the ``progress_callback`` records of
+:mod:`qc_reset.model.progress`); this module re-exports their public names.
 
 Dask (:mod:`.executors`): ``--scheduler`` takes ``tcp://``, ``tls://`` or ``inproc://`` addresses (or bare
 ``host:port``); connecting gives up after ``connect_timeout`` (10 s) and waiting for a first
@@ -71,6 +72,7 @@ from .config import AXES, MAX_CONFIG_BYTES, MAX_POINTS, MODEL_AXES, RECORD_SCHEM
 from .executors import EXECUTORS, SCHEMES, check_scheduler
 from .kinds import KIND_NAMES, OUTPUT_KINDS, circuit_records, evaluate_chunk, resolve_kind, tomography_records
 from .parse import load_config, parse_config
+from .progress import ProgressBar, TqdmBar, terminal_bar
 from .runner import run_sweep
 
 __all__ = [
@@ -94,4 +96,7 @@ __all__ = [
     "resolve_kind",
     "circuit_records",
     "tomography_records",
+    "ProgressBar",
+    "TqdmBar",
+    "terminal_bar",
 ]

@@ -7,44 +7,21 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from ..._checks import InputError, quote
+from ..._checks import InputError, callback, quote
 from ..._version import __version__
 from ...io import json_safe
+from ...model.progress import Progress, ProgressCallback, Tracker
 from . import store
 from .config import RECORD_SCHEMA, SweepConfig
 from .executors import EXECUTORS, Runner, check_scheduler
 from .executors import executor as make_executor
+from .progress import ProgressBar
 
 __all__ = ["run_sweep"]
-
-
-class _Progress:
-    def __init__(self, total: int, done: int, stream: IO[str] | None = None) -> None:
-        self.total, self.done = total, done
-        self.stream = sys.stderr if stream is None else stream
-        self.t0 = time.perf_counter()
-        self._draw()
-
-    def update(self, n: int) -> None:
-        self.done += n
-        self._draw()
-
-    def _draw(self) -> None:
-        width = 30
-        frac = self.done / self.total if self.total else 1.0
-        bar = "#" * int(width * frac) + "-" * (width - int(width * frac))
-        dt = time.perf_counter() - self.t0
-        self.stream.write(f"\r[{bar}] {self.done}/{self.total} points  {dt:6.1f} s")
-        self.stream.flush()
-
-    def close(self) -> None:
-        self.stream.write("\n")
-        self.stream.flush()
 
 
 def _stderr(message: str) -> None:
@@ -63,6 +40,7 @@ def run_sweep(
     connect_timeout: float = 10.0,
     worker_timeout: float = 30.0,
     log: Callable[[str], None] = _stderr,
+    progress_callback: ProgressCallback | None = None,
 ) -> list[dict[str, Any]]:
     """Run (or resume) a sweep, appending each finished point to ``out_dir/results.jsonl``.
 
@@ -81,12 +59,16 @@ def run_sweep(
         connect_timeout: seconds to wait for the Dask scheduler to answer.
         worker_timeout: seconds to wait for a first Dask worker.
         log: receives one line per warning (damaged records moved to the quarantine).
+        progress_callback: called with a :class:`~qc_reset.model.progress.Progress` (unit
+            ``"points"``) once before computing (``done`` = the points already stored) and after
+            each chunk written, ending with ``done == total`` = the sweep's points.
 
     Returns:
         All records, sorted by point index.
     """
     if executor not in EXECUTORS:
         raise InputError(f"executor must be 'local' or 'dask'; got {quote(executor)}")
+    callback(progress_callback)
     if scheduler is not None:
         if executor != "dask":
             raise InputError("scheduler is only used with executor='dask'")
@@ -98,11 +80,11 @@ def run_sweep(
     out.mkdir(parents=True, exist_ok=True)
     with store.folder_lock(out), make_executor(config, executor, scheduler, n_workers, float(connect_timeout),
                                            float(worker_timeout)) as runner:
-        return _run_locked(config, out, resume, runner, progress, log)
+        return _run_locked(config, out, resume, runner, progress, log, progress_callback)
 
 
 def _run_locked(config: SweepConfig, out: Path, resume: bool, runner: Runner, progress: bool,
-                log: Callable[[str], None]) -> list[dict[str, Any]]:
+                log: Callable[[str], None], callback: ProgressCallback | None) -> list[dict[str, Any]]:
     results_path = out / store.RESULTS
     fingerprint = config.fingerprint()
     if resume:
@@ -127,16 +109,24 @@ def _run_locked(config: SweepConfig, out: Path, resume: bool, runner: Runner, pr
     n = len(config)
     todo = [range(b, min(b + config.chunk, n)) for b in range(0, n, config.chunk)
             if any(i not in records for i in range(b, min(b + config.chunk, n)))]
-    bar = _Progress(n, len(records)) if progress else None
+    bar = ProgressBar() if progress else None
+
+    def report(p: Progress) -> None:
+        if bar:
+            bar(p)
+        if callback is not None:
+            callback(p)
+
     try:
+        tracker = Tracker(report, n, "points", done=len(records))
         with store.open_results(results_path) as fh:
             for chunk in runner(todo):
                 new = [json_safe(rec) for rec in chunk if rec["index"] not in records]
                 store.append_records(fh, new)
                 # Keep what a reader will load from disk (strict JSON), not the in-memory floats.
                 records.update((rec["index"], json.loads(json.dumps(rec))) for rec in new)
-                if bar:
-                    bar.update(len(new))
+                tracker.step(len(new))
+        tracker.finish()
     finally:
         if bar:
             bar.close()
