@@ -11,13 +11,16 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 from qc_reset import InputError
 from qc_reset.model import Params
 from qc_reset.model.progress import Progress, Tracker
 from qc_reset.run.threshold import max_gate_error
+from qc_reset.run.tomography import tomography_points
 from qc_reset.workflows.figures import make_figures
 from qc_reset.workflows.sweep import ProgressBar, parse_config, run_sweep, terminal_bar
 
@@ -75,6 +78,18 @@ def test_run_sweep_progress_and_resume(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="progress_callback"):
         run_sweep(cfg, tmp_path / "c", progress=False, progress_callback="bar")  # type: ignore[arg-type]
     assert not (tmp_path / "c").exists()  # refused before anything is created
+
+
+def test_tomography_points_progress_keeps_counts() -> None:
+    pts = [Params(g=g, p1=0.3, p2=0.3, T1=0.1, T2=0.02) for g in (0.03, 0.06, 0.1)]
+    seen: list[Progress] = []
+    kw: dict[str, Any] = {"dt": 0.5, "order": 2, "shots": 2000, "seed": 11}
+    bloch, err = tomography_points(pts, **kw, progress_callback=seen.append)
+    ref_bloch, ref_err = tomography_points(pts, **kw)  # one Aer run: the same seeds, so the same counts
+    np.testing.assert_array_equal(bloch, ref_bloch)
+    np.testing.assert_array_equal(err, ref_err)
+    assert [p.done for p in seen] == [0, 1, 2, 3]
+    _check(seen, 3, "points")
 
 
 def test_max_gate_error_progress() -> None:

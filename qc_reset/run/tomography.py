@@ -15,6 +15,7 @@ default :func:`convergence_tol`, a tenth of the shot noise :math:`1/\sqrt{N_{sho
 ``seed`` is expanded with ``numpy.random.SeedSequence`` into independent streams for Aer's sampler, the
 transpiler, the readout calibration and the bootstrap, so a run is a deterministic function of its
 arguments; ``seed=None`` draws one integer seed from fresh OS entropy and records it (``TomographyRun.seed``).
+This module is one concept: a tomography run of qubit 1 and its record.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from ..model import measures
 from ..model import steady as exact
 from ..model.operators import ComplexArray, FloatArray
 from ..model.params import Params
+from ..model.progress import ProgressCallback, Tracker
 from ..stats.estimators import (
     DEFAULT_LEVEL,
     DEFAULT_RESAMPLES,
@@ -349,21 +351,32 @@ def run_tomography(
 
 
 def tomography_points(
-    points: Sequence[Params], *, dt: float, order: int, shots: int, seed: int | None
+    points: Sequence[Params], *, dt: float, order: int, shots: int, seed: int | None,
+    progress_callback: ProgressCallback | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Ideal-path tomography of many points in one Aer run: linear-inversion ``bloch`` and ``stderr``, (n, 3).
 
     Each point is converged with ``steps="auto"`` at :func:`convergence_tol` and runs on the ``"power"``
     route. Aer gives circuit ``i`` of a job the seed ``seed_simulator + 2113 i``, so point ``k``'s counts
-    depend only on ``(seed, k)``, not on the other points.
+    depend only on ``(seed, k)``, not on the other points. With a ``progress_callback`` (called with a
+    :class:`~qc_reset.model.progress.Progress` of unit ``"points"`` at the start and after each point) every
+    point is its own Aer run, seeded ``seed_simulator + 2113 i`` of its first circuit: the same counts.
     """
     pts = simulator.require_points(points)
     shots = check_shots(shots)
     tol = convergence_tol(shots)
     circs = [qc for p in pts for qc in tomography_circuits(p, dt, order=order, route="power", tol=tol)]
     aer_seed = stream_seed(seed_streams(seed, 1)[0])
-    result = _ideal_backend().run(circs, shots=shots, seed_simulator=aer_seed).result()
-    counts = np.array([_counts(result, i) for i in range(len(circs))], dtype=np.int64).reshape(len(pts), 3, 2)
+    tracker = Tracker(progress_callback, len(pts), "points")
+    jobs = [range(len(circs))] if progress_callback is None else [range(3 * k, 3 * k + 3) for k in range(len(pts))]
+    rows = []
+    for job in jobs:
+        result = _ideal_backend().run([circs[i] for i in job], shots=shots, seed_simulator=aer_seed + 2113 * job[0]
+                                      ).result()
+        rows += [_counts(result, i) for i in range(len(job))]
+        tracker.step(len(job) // 3)
+    tracker.finish()
+    counts = np.array(rows, dtype=np.int64).reshape(len(pts), 3, 2)
     return linear_inversion(counts), standard_errors(counts)
 
 
