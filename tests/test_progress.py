@@ -169,3 +169,12 @@ def test_cli_sweep_draws_a_bar_on_a_terminal(tmp_path: Path) -> None:
     assert proc.returncode == 0
     text = b"".join(chunks).decode()
     assert "10/10" in text  # the last state of the bar (tqdm's or the package's own)
+
+
+def test_cli_figures_prints_lines_not_a_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    proc = subprocess.run([sys.executable, "-m", "qc_reset.cli", "figures", "--out", str(tmp_path), "--only",
+                           "transient", "--no-circuit"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "\r" not in proc.stderr and "[#" not in proc.stderr and "[-" not in proc.stderr
+    assert proc.stderr.startswith("transient: ")  # the one line per figure instead
