@@ -5,19 +5,28 @@
 * :func:`require_instructions`: refuse a backend whose ``target`` lacks an instruction the circuits
   need, before anything is transpiled or submitted.
 * :func:`measured_physical_qubit`: the physical qubit a transpiled tomography circuit measures.
+* :func:`device_simulator`, :func:`transpile_to`, :func:`sampler_backend`, :func:`sampler_counts`: any
+  ``BackendV2`` or ``BaseSamplerV2`` as the target of a shot-based run. A device runs on
+  ``AerSimulator.from_backend(device, method="density_matrix")`` (its noise model and target), so the
+  saved density matrix, the readout calibration and the magic verdict stay available; a sampler gets the
+  three basis circuits as PUBs and its ``BitArray`` results become the (3, 2) counts.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .._checks import InputError, quote
+import numpy as np
+import numpy.typing as npt
+
+from .._checks import InputError, integer, quote
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
     from qiskit.providers import BackendV2
+    from qiskit_aer import AerSimulator
 
 __all__ = [
     "MIN_QUBITS",
@@ -26,7 +35,15 @@ __all__ = [
     "check_fake_name",
     "require_instructions",
     "measured_physical_qubit",
+    "DEVICE_OPTIMIZATION_LEVEL",
+    "device_simulator",
+    "transpile_to",
+    "sampler_backend",
+    "sampler_counts",
 ]
+
+#: Transpiler optimization level for device targets (``backend=`` and ``--backend fake:NAME``).
+DEVICE_OPTIMIZATION_LEVEL = 3
 
 #: Qubits of the dilated circuits (paper qubits 2 and 1, two ancillas): smaller devices are refused.
 MIN_QUBITS = 4
@@ -37,17 +54,16 @@ def fake_backend_names() -> list[str]:
     return list(_fake_names())
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def _fake_names() -> tuple[str, ...]:
     # lazy: qiskit_ibm_runtime is an optional dependency (extra "hardware"), loaded only for fake: specs
-    from qiskit_ibm_runtime import fake_provider
-    from qiskit_ibm_runtime.fake_provider.fake_backend import FakeBackendV2
+    import warnings
 
-    return tuple(
-        n for n in sorted(dir(fake_provider))
-        if n.startswith("Fake") and isinstance(getattr(fake_provider, n), type)
-        and issubclass(getattr(fake_provider, n), FakeBackendV2)
-    )
+    from qiskit_ibm_runtime.fake_provider import FakeProviderForBackendV2
+
+    with warnings.catch_warnings():  # some fake devices warn that their properties are not typical
+        warnings.simplefilter("ignore")
+        return tuple(sorted(type(b).__name__ for b in FakeProviderForBackendV2().backends()))
 
 
 def check_fake_name(name: str) -> str:
@@ -111,3 +127,92 @@ def measured_physical_qubit(circuit: QuantumCircuit) -> int:
     if len(qubits) != 1:
         raise InputError(f"expected one measured qubit; got {sorted(qubits)}")
     return qubits.pop()
+
+
+def device_simulator(backend: Any) -> AerSimulator:
+    """The density-matrix simulator of a shot-based run on ``backend`` (any ``BackendV2``).
+
+    An ``AerSimulator`` is used as it is and must use ``method="density_matrix"`` (or ``"automatic"``, which
+    is then set to it): the run saves the exact state, which a statevector simulator would sample as one
+    trajectory of the ``reset`` channels. Any other ``BackendV2`` becomes
+    ``AerSimulator.from_backend(backend, method="density_matrix")``: its noise model and target.
+    """
+    from qiskit.providers import BackendV2  # lazy: Qiskit and Aer load only when a device run is prepared
+    from qiskit_aer import AerSimulator
+
+    if isinstance(backend, AerSimulator):
+        method = backend.options.method
+        if method not in ("density_matrix", "automatic"):
+            raise InputError(f"backend {_backend_name(backend)} uses method {method!r}; shot-based runs save the "
+                             "exact density matrix and need AerSimulator(method='density_matrix')")
+        if method == "automatic":
+            backend = AerSimulator(method="density_matrix", noise_model=backend.options.noise_model)
+        return backend
+    if not isinstance(backend, BackendV2):
+        raise InputError(f"backend must be a qiskit BackendV2 (e.g. a fake device of qiskit_ibm_runtime."
+                         f"fake_provider or an AerSimulator); got {quote(backend)}")
+    require_instructions(backend, (), "a shot-based run")  # a target is needed
+    return AerSimulator.from_backend(backend, method="density_matrix")
+
+
+def transpile_to(
+    circuits: Any, backend: BackendV2, *, seed: int, optimization_level: int | None = None,
+    initial_layout: Sequence[int] | None = None, pass_manager: Any = None, extra: Iterable[str] = (),
+) -> Any:
+    """Transpile ``circuits`` for ``backend`` after checking its target; ``pass_manager`` replaces the preset.
+
+    The target must hold every non-gate instruction of the circuits (``reset``, ``measure``, control flow
+    such as ``if_else``), a two-qubit gate and the native instructions ``extra`` appended afterwards
+    (:func:`require_instructions`), so a device that cannot run them fails before any job.
+    ``optimization_level`` defaults to :data:`DEVICE_OPTIMIZATION_LEVEL`; ``initial_layout`` lists the
+    physical qubits of the circuit's qubits.
+    """
+    from qiskit import transpile  # lazy: the transpiler loads only when circuits are transpiled
+    from qiskit.circuit import Gate
+
+    level = integer("optimization_level", DEVICE_OPTIMIZATION_LEVEL if optimization_level is None
+                    else optimization_level, lo=0, hi=3)
+    qcs = circuits if isinstance(circuits, list | tuple) else [circuits]
+    needed = {"two-qubit gate", *extra}
+    for qc in qcs:
+        needed |= {inst.operation.name for inst in qc.data if not isinstance(inst.operation, Gate)} - {"barrier"}
+    require_instructions(backend, needed, f"the circuits on {_backend_name(backend)}")
+    if initial_layout is not None:
+        layout = [int(q) for q in initial_layout]
+        if len(set(layout)) != len(layout) or min(layout) < 0 or max(layout) >= backend.num_qubits:
+            raise InputError(f"initial_layout must be distinct physical qubits of {_backend_name(backend)} "
+                             f"(0..{backend.num_qubits - 1}); got {quote(initial_layout)}")
+    if pass_manager is not None:
+        if not callable(getattr(pass_manager, "run", None)):
+            raise InputError(f"pass_manager must be a qiskit PassManager (with .run); got {quote(pass_manager)}")
+        return pass_manager.run(circuits)
+    return transpile(circuits, backend=backend, optimization_level=level, seed_transpiler=seed,
+                     initial_layout=None if initial_layout is None else layout)
+
+
+def sampler_backend(sampler: Any) -> BackendV2 | None:
+    """The ``BackendV2`` a sampler runs on (``qiskit_ibm_runtime.SamplerV2(mode=backend)``), or None (Aer's)."""
+    from qiskit.primitives import BaseSamplerV2  # lazy: Qiskit's primitives load only for sampler runs
+    from qiskit.providers import BackendV2
+
+    if not isinstance(sampler, BaseSamplerV2):
+        raise InputError(f"sampler must be a qiskit BaseSamplerV2 (e.g. qiskit_aer.primitives.SamplerV2 or "
+                         f"qiskit_ibm_runtime.SamplerV2); got {quote(sampler)}")
+    get = getattr(sampler, "backend", None)
+    backend = get() if callable(get) else None
+    return backend if isinstance(backend, BackendV2) else None
+
+
+def sampler_counts(sampler: Any, circuits: Sequence[QuantumCircuit], shots: int) -> npt.NDArray[np.int64]:
+    """Run one-bit ``circuits`` as PUBs of one sampler job; counts (len(circuits), 2) of outcomes 0 and 1."""
+    result = sampler.run([(qc,) for qc in circuits], shots=shots).result()
+    counts = np.zeros((len(circuits), 2), dtype=np.int64)
+    for i, pub in enumerate(result):
+        fields = list(pub.data.keys())
+        if len(fields) != 1:
+            raise InputError(f"sampler result {i} has classical registers {fields}; one was measured")
+        c = pub.data[fields[0]].get_counts()
+        counts[i] = [int(c.get("0", 0)), int(c.get("1", 0))]
+        if counts[i].sum() != shots:
+            raise RuntimeError(f"sampler returned {counts[i].sum()} shots for circuit {i}; asked {shots}")
+    return counts

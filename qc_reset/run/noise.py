@@ -344,10 +344,13 @@ def simulator(spec: NoiseSpec) -> AerSimulator:
     return AerSimulator(method="density_matrix", noise_model=noise_model(spec))
 
 
-def transpile_for(circuits: _Circuits, spec: NoiseSpec, *, seed: int = 0, extra: Sequence[str] = ()) -> _Circuits:
+def transpile_for(
+    circuits: _Circuits, spec: NoiseSpec, *, seed: int = 0, extra: Sequence[str] = (), optimization_level: int = 1
+) -> _Circuits:
     """Transpile to the spec's hardware: ``BASIS_GATES`` (parametric) or the fake device with its layout.
 
-    ``none`` returns the circuits unchanged. ``seed`` fixes the transpiler's randomized passes.
+    ``none`` returns the circuits unchanged. ``seed`` fixes the transpiler's randomized passes;
+    ``optimization_level`` (0-3) is the preset pass manager's level.
     For a fake device, its ``target`` must hold every non-gate instruction of the circuits (``reset``,
     ``measure``), a two-qubit gate, and the native instructions ``extra`` that the caller appends
     after transpiling; otherwise ``InputError`` names what is missing (:func:`require_instructions`).
@@ -358,10 +361,11 @@ def transpile_for(circuits: _Circuits, spec: NoiseSpec, *, seed: int = 0, extra:
 
     spec = parse_noise(spec)
     seed = integer("seed", seed, lo=0, hi=2**63 - 1)
+    level = integer("optimization_level", optimization_level, lo=0, hi=3)
     if spec.kind == "none":
         return circuits
     if spec.kind == "parametric":
-        return transpile(circuits, basis_gates=list(BASIS_GATES), optimization_level=1, seed_transpiler=seed)
+        return transpile(circuits, basis_gates=list(BASIS_GATES), optimization_level=level, seed_transpiler=seed)
     backend = fake_backend(str(spec.backend))
     if spec.layout is not None and max(spec.layout) >= backend.num_qubits:
         raise InputError(f"noise layout {spec.layout} exceeds the {backend.num_qubits} qubits of {spec.backend}")
@@ -373,7 +377,7 @@ def transpile_for(circuits: _Circuits, spec: NoiseSpec, *, seed: int = 0, extra:
                    if not isinstance(op, Gate)} - {"barrier"}
     require_instructions(backend, needed, f"the circuits on fake:{spec.backend}")
     return transpile(circuits, backend=backend, initial_layout=list(spec.layout) if spec.layout else None,
-                     optimization_level=1, seed_transpiler=seed)
+                     optimization_level=level, seed_transpiler=seed)
 
 
 

@@ -126,7 +126,7 @@ def check_backend(backend: Any, circuits_: Sequence[QuantumCircuit] = ()) -> Aer
             got += f"(method={backend.options.method!r})"
         raise InputError("backend must be an AerSimulator(method='density_matrix') (simulate saves the exact "
                          f"density matrix); got {got} {quote(backend, 40)}; for device noise use "
-                         "qc_reset.emulation with noise='fake:NAME'")
+                         "qc_reset.emulation with noise='fake:NAME' or backend=<device>")
     needed = {name for qc in circuits_ for name in qc.count_ops()}
     require_instructions(backend, needed, "the simulated circuits")
     return backend

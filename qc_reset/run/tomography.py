@@ -15,14 +15,20 @@ default :func:`convergence_tol`, a tenth of the shot noise :math:`1/\sqrt{N_{sho
 ``seed`` is expanded with ``numpy.random.SeedSequence`` into independent streams for Aer's sampler, the
 transpiler, the readout calibration and the bootstrap, so a run is a deterministic function of its
 arguments; ``seed=None`` draws one integer seed from fresh OS entropy and records it (``TomographyRun.seed``).
-This module is one concept: a tomography run of qubit 1 and its record.
+
+Inputs of the ecosystem: ``noise=`` is a spec or a ``qiskit_aer.noise.NoiseModel`` (the circuit is transpiled
+to its basis gates); ``backend=`` any ``BackendV2`` (a device runs on ``AerSimulator.from_backend``, transpiled
+to its target at ``optimization_level``, default 3, with ``initial_layout`` or a user ``pass_manager``);
+``sampler=`` any ``BaseSamplerV2``, which receives the three basis circuits as PUBs (transpiled to its backend,
+if it has one), while the exact state still comes from Aer. Every device is checked (:mod:`qc_reset.run.backends`)
+before a job is submitted. This module is one concept: a tomography run of qubit 1 and its record.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -61,14 +67,16 @@ from ..stats.mitigation import mitigate_estimate
 from ..stats.records import TomographyResult
 from ..stats.tomography import analyze, analyze_estimate
 from ..stats.verdict import WitnessMethod
+from . import backends, simulator
 from . import noise as noise_mod
-from . import simulator
 from .calibration import calibrate_readout
 from .seeds import fresh_seed, seed_streams, stream_seed
 
 if TYPE_CHECKING:
+    from qiskit.providers import BackendV2
     from qiskit.result import Result
     from qiskit_aer import AerSimulator
+    from qiskit_aer.noise import NoiseModel
 
 __all__ = [
     "convergence_tol",
@@ -111,46 +119,120 @@ def _counts(result: Result, i: int) -> list[int]:
 
 
 # ------------------------------------------------------------------------------------------- noisy states
+@dataclasses.dataclass(frozen=True)
+class _Device:
+    """Where a noisy run executes: its record label, Aer simulator, transpile and pre-build device check."""
+
+    label: str
+    make_sim: Callable[[], AerSimulator]  # built only when a job is run, after every check
+    transpile: Callable[[QuantumCircuit, int, Sequence[str]], QuantumCircuit]
+    check: Callable[[Sequence[str]], None]
+    spec: noise_mod.NoiseSpec = noise_mod.NoiseSpec()
+    device: BackendV2 | None = None
+
+    @property
+    def sim(self) -> AerSimulator:
+        """The Aer density-matrix simulator of the run; built on first use."""
+        return self.make_sim()
+
+
+def _device(
+    noise: Any, backend: Any = None, optimization_level: int | None = None,
+    initial_layout: Sequence[int] | None = None, pass_manager: Any = None,
+) -> _Device | None:
+    """Resolve ``noise`` / ``backend`` and the transpilation options; None for the ideal path."""
+    # lazy: Aer loads only when a noisy run is prepared
+    from qiskit import transpile
+    from qiskit_aer import AerSimulator
+    from qiskit_aer.noise import NoiseModel
+
+    device_opts = initial_layout is not None or pass_manager is not None
+    if backend is not None:
+        if not (isinstance(noise, str | noise_mod.NoiseSpec) and noise_mod.parse_noise(noise).kind == "none"):
+            raise InputError("noise must be 'none' with backend=: the backend brings its own noise model; got "
+                             f"noise={quote(noise)}")
+        sim = backends.device_simulator(backend)
+        target = sim if isinstance(backend, AerSimulator) else backend
+        return _Device(
+            label=f"backend:{getattr(backend, 'name', type(backend).__name__)}", make_sim=lambda: sim,
+            transpile=lambda qc, seed, extra: backends.transpile_to(
+                qc, target, seed=seed, optimization_level=optimization_level, initial_layout=initial_layout,
+                pass_manager=pass_manager, extra=extra),
+            check=lambda needed: backends.require_instructions(target, needed, "the tomography circuits"),
+            device=None if isinstance(backend, AerSimulator) else backend)
+    if device_opts:
+        raise InputError("initial_layout and pass_manager need backend= (a device target); with noise= use "
+                         "optimization_level or a 'fake:<Backend>,layout=a-b-c-d' spec")
+    level = 1 if optimization_level is None else optimization_level
+    if isinstance(noise, NoiseModel):
+        basis = sorted({*noise.basis_gates, "reset", "measure"})
+        return _Device(label="noise_model",
+                       make_sim=functools.cache(lambda: AerSimulator(method="density_matrix", noise_model=noise)),
+                       transpile=lambda qc, seed, extra: transpile(qc, basis_gates=basis, optimization_level=level,
+                                                                   seed_transpiler=seed),
+                       check=lambda needed: None)
+    spec = noise_mod.parse_noise(noise)
+    if spec.kind == "none":
+        if optimization_level is not None:
+            raise InputError("optimization_level needs noise= or backend= (the ideal circuits are not transpiled)")
+        return None
+    return _Device(label=str(spec), make_sim=lambda: noise_mod.simulator(spec), spec=spec,
+                   transpile=lambda qc, seed, extra: noise_mod.transpile_for(qc, spec, seed=seed, extra=extra,
+                                                                             optimization_level=level),
+                   check=lambda needed: noise_mod.check_device(spec, needed))
+
+
 def _transpiled_state(
-    params: Params, spec: noise_mod.NoiseSpec, dt: float, order: int, n: int, seed: int,
+    params: Params, dev: _Device | noise_mod.NoiseSpec, dt: float, order: int, n: int, seed: int,
     extra: Sequence[str] = (),
 ) -> tuple[QuantumCircuit, int]:
     """The noisy dilated circuit of ``n`` steps transpiled once, and the physical qubit of paper qubit 1.
 
-    ``extra``: native instructions appended afterwards, checked in the device's target beforehand.
+    ``dev``: the resolved device (or a noisy spec); ``extra``: native instructions appended afterwards,
+    checked in the device's target beforehand.
     """
+    if not isinstance(dev, _Device):
+        resolved = _device(dev)
+        if resolved is None:
+            raise InputError("the transpiled noisy state needs a noisy spec; got 'none'")
+        dev = resolved
     # The dilated circuit resets its ancillas and entangles: check the device before building anything.
-    noise_mod.check_device(spec, ("reset", "two-qubit gate", *extra))
+    dev.check(("reset", "two-qubit gate", *extra))
     qc = trotter_circuit(params, dt, n, order=order, realization="dilated", save=False)
-    tqc = noise_mod.transpile_for(qc, spec, seed=seed, extra=extra)
+    tqc = dev.transpile(qc, seed, extra)
     return tqc, final_layout(tqc)[MEASURED_QUBIT]
 
 
 def noisy_state(
     params: Params,
-    noise_spec: str | noise_mod.NoiseSpec,
+    noise_spec: str | noise_mod.NoiseSpec | NoiseModel = "none",
     *,
     dt: float = 0.1,
     order: int = 2,
     steps: int | str = "auto",
     tol: float = 1e-6,
     seed: int = 0,
+    backend: BackendV2 | None = None,
+    optimization_level: int | None = None,
+    initial_layout: Sequence[int] | None = None,
+    pass_manager: Any = None,
 ) -> tuple[ComplexArray, int]:
     """Exact (no shot noise, no readout error) system state of the noisy dilated circuit, and its steps.
 
     Returns the 4x4 density matrix (qubit 1 first; ancillas traced out) after ``steps`` noisy steps,
     from Aer's ``save_density_matrix`` on the transpiled circuit. ``seed`` (integer >= 0) fixes the
-    transpiler.
+    transpiler. ``noise_spec`` is a spec or a ``NoiseModel``; ``backend`` and the transpilation options are
+    those of :func:`run_tomography`, so the same arguments give the state its tomography measures.
     """
     params = Params.require(params)
-    spec = noise_mod.parse_noise(noise_spec)
+    dev = _device(noise_spec, backend, optimization_level, initial_layout, pass_manager)
     seed = int_seed(seed)
     order = check_order(order)
     n = resolve_steps(params, dt, order, steps, tol)
-    if spec.kind == "none":
+    if dev is None:
         return ideal_state(params, dt, order, n), n
-    tq, _ = _transpiled_state(params, spec, dt, order, n, seed)
-    result = noise_mod.simulator(spec).run(with_saved_state(tq)).result()
+    tq, _ = _transpiled_state(params, dev, dt, order, n, seed)
+    result = dev.sim.run(with_saved_state(tq)).result()
     return np.asarray(result.data(0)["rho"], dtype=complex), n
 
 
@@ -253,7 +335,7 @@ def run_tomography(
     *,
     shots: int,
     seed: SeedLike,
-    noise: str | noise_mod.NoiseSpec = "none",
+    noise: str | noise_mod.NoiseSpec | NoiseModel = "none",
     dt: float = 0.1,
     order: int = 2,
     realization: str = "dilated",
@@ -266,15 +348,29 @@ def run_tomography(
     cal_shots: int | None = None,
     estimator: Estimator = "linear_inversion",
     witness_method: WitnessMethod = "union",
+    backend: BackendV2 | None = None,
+    sampler: Any = None,
+    optimization_level: int | None = None,
+    initial_layout: Sequence[int] | None = None,
+    pass_manager: Any = None,
 ) -> TomographyRun:
-    """Tomography of qubit 1 at one point: 3 basis circuits with ``shots`` each, one Aer run.
+    """Tomography of qubit 1 at one point: 3 basis circuits with ``shots`` each, one Aer run (or sampler job).
 
     Args:
         params: the parameter point.
         shots: shots per basis (>= 1).
         seed: integer >= 0 (deterministic), numpy Generator, or None (a fresh integer seed is drawn and
             recorded in the result).
-        noise: ``"none"``, a parametric spec or ``"fake:<Backend>"`` (:func:`qc_reset.run.noise.parse_noise`).
+        noise: ``"none"``, a parametric spec or ``"fake:<Backend>"`` (:func:`qc_reset.run.noise.parse_noise`),
+            or a ``qiskit_aer.noise.NoiseModel`` (transpiled to its basis gates; recorded as ``"noise_model"``).
+        backend: any ``BackendV2`` instead of ``noise``: a device runs on ``AerSimulator.from_backend`` (its noise
+            and target; recorded as ``"backend:<name>"``); an ``AerSimulator`` must use the density-matrix method.
+        sampler: any ``BaseSamplerV2``; the three basis circuits are its PUBs (transpiled to its backend when it
+            has one, e.g. ``qiskit_ibm_runtime.SamplerV2(mode=device)``); its own seed applies. The ideal default
+            route ``"power"`` needs an Aer sampler; ``route="gates"`` runs on any. The exact state
+            (``bloch_circuit``) and the readout calibration of ``mitigate`` still come from Aer / the sampler.
+        optimization_level, initial_layout, pass_manager: transpilation for ``backend`` (level default 3) or
+            ``noise`` (level only; default 1).
         dt, order, steps: Trotter step, order (1, 2) and steps (``"auto"``: to ``tol``).
         realization: ``"dilated"`` (required with noise) or ``"kraus"`` (ideal ``route="gates"`` only).
         level, n_resamples, estimator, witness_method: passed to :func:`qc_reset.stats.tomography.analyze`
@@ -292,8 +388,10 @@ def run_tomography(
         ('magic', (3, 2))
     """
     params = Params.require(params)
-    spec = noise_mod.parse_noise(noise)
     shots = check_shots(shots)
+    if sampler is not None and backend is None:
+        backend = backends.sampler_backend(sampler)
+    dev = _device(noise, backend, optimization_level, initial_layout, pass_manager)
     if not isinstance(mitigate, bool | np.bool_):
         raise InputError(f"mitigate must be a bool; got {mitigate!r}")
     m = check_shots(cal_shots if cal_shots is not None else shots, "cal_shots") if mitigate else None
@@ -303,38 +401,52 @@ def run_tomography(
     seed = check_seed(seed)
     if seed is None:
         seed = fresh_seed()
-    ideal = spec.kind == "none"
+    ideal = dev is None
+    if sampler is not None and ideal and not isinstance(noise, str | noise_mod.NoiseSpec):
+        raise InputError("with sampler= the noise is the sampler's: noise must be 'none'")
+    label = "none" if dev is None else dev.label
     route = route if route is not None else ("power" if ideal else "gates")
     if not ideal and (route != "gates" or realization != "dilated"):
         raise InputError("noisy runs use the gate-level dilated circuit: route must be 'gates' and realization "
-                         f"'dilated' with noise {str(spec)!r}; got route={route!r}, realization={realization!r}")
+                         f"'dilated' with noise {label!r}; got route={route!r}, realization={realization!r}")
     order = check_order(order)
     tol = convergence_tol(shots) if tol is None else tol
     n = resolve_steps(params, dt, order, steps, tol)
     s_aer, s_tr, s_cal, s_boot = seed_streams(seed, 4)
 
-    if ideal:
+    if dev is None:
         circs = tomography_circuits(params, dt, steps=n, order=order, realization=realization, route=route)
-        result = _ideal_backend().run(circs, shots=shots, seed_simulator=stream_seed(s_aer)).result()
+        if sampler is not None:
+            counts = backends.sampler_counts(sampler, circs, shots)
+        else:
+            result = _ideal_backend().run(circs, shots=shots, seed_simulator=stream_seed(s_aer)).result()
         rho = ideal_state(params, dt, order, n)
         qubit = MEASURED_QUBIT
     else:
         validate_dt(dt)
-        tstate, qubit = _transpiled_state(params, spec, dt, order, n, stream_seed(s_tr), extra=NATIVE_MEASUREMENT)
+        tstate, qubit = _transpiled_state(params, dev, dt, order, n, stream_seed(s_tr), extra=NATIVE_MEASUREMENT)
         meta = {"route": route, "realization": realization, "order": order, "dt": float(dt), "steps": n,
                 "params": params.to_dict()}
         tcs = noisy_tomography_circuits(tstate, qubit, meta)
         saved = with_saved_state(tstate.copy())
-        result = noise_mod.simulator(spec).run([*tcs, saved], shots=shots, seed_simulator=stream_seed(s_aer)).result()
-        rho = np.asarray(result.data(3)["rho"], dtype=complex)
-    if not result.success:
-        raise RuntimeError(f"Aer run failed: {result.status}")
-    counts = np.array([_counts(result, i) for i in range(3)], dtype=np.int64)
+        if sampler is not None:
+            counts = backends.sampler_counts(sampler, tcs, shots)
+            result = dev.sim.run(saved).result()
+            rho = np.asarray(result.data(0)["rho"], dtype=complex)
+        else:
+            result = dev.sim.run([*tcs, saved], shots=shots, seed_simulator=stream_seed(s_aer)).result()
+            rho = np.asarray(result.data(3)["rho"], dtype=complex)
+    if sampler is None:
+        if not result.success:
+            raise RuntimeError(f"Aer run failed: {result.status}")
+        counts = np.array([_counts(result, i) for i in range(3)], dtype=np.int64)
 
     A = None
     boot = np.random.default_rng(s_boot)
     if m is not None:
-        A = calibrate_readout(spec, qubit, shots=m, seed=stream_seed(s_cal))
+        A = calibrate_readout(label if dev is None else dev.spec, qubit, shots=m, seed=stream_seed(s_cal),
+                              device=None if dev is None else dev.device,
+                              simulator=None if dev is None else dev.sim, sampler=sampler)
         bloch, cov = mitigate_estimate(counts, A, m)
         analysis = analyze_estimate(bloch, cov, level=level, n_resamples=n_resamples, seed=boot,
                                                witness_method=witness_method)
@@ -344,7 +456,7 @@ def run_tomography(
     r_exact = exact.steady_bloch(params.g, params.p1, params.p2, params.T1, params.T2)
     return TomographyRun(
         params=params, dt=float(dt), order=order, realization=realization, route=route, steps=n, shots=shots,
-        seed=seed if isinstance(seed, int) else None, noise=str(spec), counts=counts, result=analysis,
+        seed=seed if isinstance(seed, int) else None, noise=label, counts=counts, result=analysis,
         bloch_exact=np.asarray(r_exact, dtype=float), bloch_circuit=measures.bloch_vector(rho),
         assignment=A, measured_qubit=int(qubit), cal_shots=m,
     )
