@@ -25,6 +25,8 @@ from .threshold import max_gate_error
 from .tomography import fresh_seed, noisy_state, run_tomography
 
 if TYPE_CHECKING:
+    from qiskit.providers import BackendV2
+
     from .noise import NoiseSpec
 
 __all__ = ["simulate_summary", "default_route", "NOISY_TOL"]
@@ -57,6 +59,8 @@ def simulate_summary(
     n_resamples: int | None = None,
     mitigate: bool = False,
     gate_error_threshold: bool = False,
+    backend: BackendV2 | None = None,
+    optimization_level: int | None = None,
 ) -> dict[str, Any]:
     """Simulate one point and return the result dict of ``qc-reset simulate --json``.
 
@@ -75,6 +79,8 @@ def simulate_summary(
         mitigate: readout-error mitigation of the counts (needs shots and noise).
         gate_error_threshold: add ``max_gate_error``, the largest depolarizing gate error at which the
             verdict stays magic.
+        backend, optimization_level: a device instead of ``noise`` and the transpiler level
+            (:func:`qc_reset.run.tomography.run_tomography`).
     """
     params = Params.require(params)
     spec = parse_noise(noise)
@@ -82,20 +88,20 @@ def simulate_summary(
     level = DEFAULT_LEVEL if level is None else float(level)
     if shots > 0 and seed is None:
         seed = fresh_seed()  # one recorded seed for the tomography and the threshold search
-    if shots == 0 and spec.kind == "none":
+    if shots == 0 and spec.kind == "none" and backend is None:
         res = simulate(params, dt, steps=steps, order=order, realization=realization or "kraus",
                        route=route or "gates", tol=DEFAULT_TOL if tol is None else tol)
         d = res.to_dict()
     elif shots == 0:
         d = _noisy_state(params, spec, dt=dt, order=order, steps=steps, tol=NOISY_TOL if tol is None else tol,
-                         seed=seed or 0)
+                         seed=seed or 0, backend=backend, optimization_level=optimization_level)
     else:
         d = run_tomography(params, shots=shots, seed=seed, noise=spec, dt=dt, order=order,
                            realization=realization or "dilated", steps=steps, level=level,
                            n_resamples=DEFAULT_RESAMPLES if n_resamples is None else n_resamples,
-                           mitigate=mitigate, route=default_route(route, shots=shots, noise=spec,
-                                                                 realization=realization),
-                           tol=tol).to_dict()
+                           mitigate=mitigate, route=route if backend is not None else default_route(
+                               route, shots=shots, noise=spec, realization=realization),
+                           tol=tol, backend=backend, optimization_level=optimization_level).to_dict()
     if gate_error_threshold:
         d["max_gate_error"] = max_gate_error(params, shots=shots, seed=seed, level=level, noise=spec, dt=dt,
                                              order=order, steps=steps, mitigate=mitigate).to_dict()
@@ -103,12 +109,14 @@ def simulate_summary(
 
 
 def _noisy_state(params: Params, spec: NoiseSpec, *, dt: float, order: int, steps: int | str, tol: float,
-                 seed: int) -> dict[str, Any]:
+                 seed: int, backend: BackendV2 | None, optimization_level: int | None) -> dict[str, Any]:
     """The noisy dilated circuit's exact density matrix (no shots), compared with the exact steady state."""
-    rho, n = noisy_state(params, spec, dt=dt, order=order, steps=steps, tol=tol, seed=seed)
+    rho, n = noisy_state(params, spec, dt=dt, order=order, steps=steps, tol=tol, seed=seed, backend=backend,
+                         optimization_level=optimization_level)
     rc, re = measures.bloch_vector(rho), steady_bloch(params.g, params.p1, params.p2, params.T1, params.T2)
     return {"params": params.to_dict(), "dt": dt, "order": int(order), "realization": "dilated",
-            "route": "gates", "steps": n, "noise": str(spec), "bloch_exact": re.tolist(),
+            "route": "gates", "steps": n,
+            "noise": str(spec) if backend is None else f"backend:{backend.name}", "bloch_exact": re.tolist(),
             "bloch_circuit": rc.tolist(), "trace_distance": float(0.5 * np.linalg.norm(rc - re)),
             "l1_coherence": float(measures.l1_coherence(rc)), "l1_norm": float(measures.l1_norm(rc)),
             "magic": bool(measures.has_magic(rc)), "rho": {"re": rho.real.tolist(), "im": rho.imag.tolist()}}
