@@ -1,6 +1,7 @@
 """``qc-reset simulate``: Trotterized collision circuit on Aer vs the exact steady state, with optional
-shot-based tomography of qubit 1 (``--shots``), hardware noise (``--noise``) and the largest gate error that
-keeps the magic verdict (``--max-gate-error``).
+shot-based tomography of qubit 1 (``--shots``), hardware noise (``--noise``, or a fake device with
+``--backend fake:NAME`` and ``--optimization-level``) and the largest gate error that keeps the magic verdict
+(``--max-gate-error``).
 
 The command parses, calls one library function and prints; the library checks the values (and raises
 :class:`qc_reset._checks.InputError`). The command itself refuses only option *combinations* that the
@@ -33,7 +34,7 @@ from ._common import (
 if TYPE_CHECKING:
     from ..run.noise import NoiseSpec
 
-__all__ = ["register", "run", "parse_steps", "describe_noise"]
+__all__ = ["register", "run", "parse_steps", "parse_backend", "describe_noise"]
 
 
 def _shots(text: str) -> int:
@@ -76,6 +77,12 @@ def register(sub: Any) -> None:
                         "where t1/t2 are the device qubits' relaxation/dephasing TIMES (ns unless suffixed "
                         "ns/us/ms; not the bath temperatures --T1/--T2); or fake:<Backend>[,layout=a-b-c-d], "
                         "e.g. fake:FakeManilaV2 (needs the hardware extra)")
+    p.add_argument("--backend", default=None, metavar="fake:NAME",
+                   help="a fake IBM device of qiskit_ibm_runtime.fake_provider (e.g. fake:FakeManilaV2): its noise "
+                        "model and target, transpiled at --optimization-level (default 3); instead of --noise")
+    p.add_argument("--optimization-level", type=whole_number(), default=None, metavar="0-3",
+                   help="transpiler optimization level of the noisy circuit (default 3 with --backend, 1 with "
+                        "--noise); needs --backend or a --noise model")
     p.add_argument("--seed", type=whole_number(), default=None, metavar="S",
                    help="random seed (integer >= 0): shots, transpiler, calibration, bootstrap; needs --shots or "
                         "--noise (without shots it seeds the transpiler). With --shots and no seed a fresh one is "
@@ -104,24 +111,50 @@ def parse_steps(text: str) -> int | str:
         raise InputError(f"steps must be an integer >= 1 or 'auto'; got {quote(text)}") from None
 
 
+def parse_backend(text: str | None) -> str | None:
+    """The fake device name of ``--backend fake:NAME`` (None without it); ``InputError`` naming the form."""
+    if text is None:
+        return None
+    if not text.startswith("fake:") or not text[5:].strip():
+        raise InputError(f"backend must be fake:NAME, a fake device of qiskit_ibm_runtime.fake_provider "
+                         f"(e.g. fake:FakeManilaV2); got {quote(text)}")
+    return text[5:].strip()
+
+
+def _validate_device(args: argparse.Namespace, spec: NoiseSpec) -> None:
+    """``--backend`` replaces ``--noise``; ``--optimization-level`` needs a device or noise model to transpile to."""
+    if args.backend is not None and spec.kind != "none":
+        raise InputError("--backend and --noise are exclusive: the device brings its own noise model")
+    if args.backend is not None and args.max_gate_error:
+        raise InputError("--max-gate-error scans a parametric --noise spec; it does not apply to --backend")
+    if args.optimization_level is not None:
+        if not 0 <= args.optimization_level <= 3:
+            raise InputError(f"optimization_level must be 0, 1, 2 or 3; got {args.optimization_level}")
+        if args.backend is None and spec.kind == "none":
+            raise InputError("--optimization-level needs --backend or a --noise model (the ideal circuits are "
+                             "not transpiled)")
+
+
 def _validate(args: argparse.Namespace, spec: NoiseSpec, route: str) -> None:
     """Refuse option combinations that would be silently ignored (the library never sees them)."""
+    _validate_device(args, spec)
+    ideal = spec.kind == "none" and args.backend is None
     if args.shots == 0:
         for opt, value in (("--level", args.level), ("--resamples", args.resamples)):
             if value is not None:
                 raise InputError(f"{opt} applies to shot-based tomography only: it needs --shots >= 1")
         if args.mitigate:
             raise InputError("--mitigate needs --shots >= 1 (readout mitigation of measured counts)")
-        if args.seed is not None and spec.kind == "none":
+        if args.seed is not None and ideal:
             raise InputError("--seed is unused without --shots or --noise (the ideal density-matrix run is "
                              "deterministic)")
-    if args.mitigate and spec.kind == "none":
+    if args.mitigate and ideal:
         raise InputError("--mitigate needs a --noise model (with --noise none there is no readout error)")
-    if args.realization is not None and spec.kind == "none" and route != "gates":
+    if args.realization is not None and ideal and route != "gates":
         raise InputError(f"--realization applies to --route gates only; route {args.route} runs the exact step "
                          "channel, which has no gate realization")
-    if spec.kind != "none" and args.shots == 0 and (args.route not in (None, "gates")
-                                                     or args.realization not in (None, "dilated")):
+    if not ideal and args.shots == 0 and (args.route not in (None, "gates")
+                                     or args.realization not in (None, "dilated")):
         # the noisy density-matrix run has no route or realization: it always runs the dilated gates
         raise InputError("with --noise the circuit is the gate-level dilated one: --route must be gates and "
                          "--realization dilated")
@@ -131,16 +164,21 @@ def run(args: argparse.Namespace) -> int:
     """Simulate and print (table or JSON)."""
     # lazy: Qiskit, Aer and scipy load only when the command runs
     from ..model.params import Params
+    from ..run.backends import fake_backend
     from ..run.noise import parse_noise
     from ..run.summary import default_route, simulate_summary
 
     spec = parse_noise(args.noise)
-    _validate(args, spec, default_route(args.route, shots=args.shots, noise=spec, realization=args.realization))
+    name = parse_backend(args.backend)
+    route = default_route(args.route, shots=args.shots, noise=spec, realization=args.realization)
+    _validate(args, spec, route if name is None else (args.route or "gates"))
     params = Params(g=args.g, p1=args.p1, p2=args.p2, T1=args.T1, T2=args.T2)
+    backend = None if name is None else fake_backend(name)
     d = simulate_summary(params, dt=args.dt, steps=parse_steps(args.steps), order=args.order,
                          realization=args.realization, route=args.route, tol=args.tol, shots=args.shots,
                          noise=spec, seed=args.seed, level=args.level, n_resamples=args.resamples,
-                         mitigate=args.mitigate, gate_error_threshold=args.max_gate_error)
+                         mitigate=args.mitigate, gate_error_threshold=args.max_gate_error, backend=backend,
+                         optimization_level=args.optimization_level)
     return _print(args, d, spec)
 
 
@@ -182,7 +220,7 @@ def _print(args: argparse.Namespace, d: dict[str, Any], spec: NoiseSpec) -> int:
     rows: list[tuple[str, object]] = [
         ("parameters", fmt_params(d["params"]) + " (T1, T2: bath temperatures, units of omega)"),
         ("circuit", _circuit_label(d)),
-        ("noise", describe_noise(spec)),
+        ("noise", describe_noise(spec) if args.backend is None else f"{args.backend} (device noise model)"),
         ("steps", d["steps"]),
         ("bloch circuit (rx, ry, rz)", fmt_vec(d["bloch_circuit"])),
         ("bloch exact   (rx, ry, rz)", fmt_vec(d["bloch_exact"])),
