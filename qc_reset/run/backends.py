@@ -25,6 +25,7 @@ from .._checks import InputError, integer, quote
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
+    from qiskit.primitives import BitArray
     from qiskit.providers import BackendV2
     from qiskit_aer import AerSimulator
 
@@ -39,6 +40,7 @@ __all__ = [
     "device_simulator",
     "transpile_to",
     "sampler_backend",
+    "bit_counts",
     "sampler_counts",
 ]
 
@@ -203,6 +205,20 @@ def sampler_backend(sampler: Any) -> BackendV2 | None:
     return backend if isinstance(backend, BackendV2) else None
 
 
+def bit_counts(bits: BitArray, clbit: int = 0) -> npt.NDArray[np.int64]:
+    """Counts ``(..., 2)`` of outcomes 0 and 1 of bit ``clbit`` in a ``BitArray`` of any shape.
+
+    Vectorized over the packed bytes: ``BitArray.array`` is ``(..., shots, bytes)``, big-endian over
+    bytes, so bit i is bit ``i % 8`` of byte ``-1 - i // 8``.
+    """
+    if not 0 <= clbit < bits.num_bits:
+        raise InputError(f"clbit must be in [0, {bits.num_bits - 1}] for a BitArray of {bits.num_bits} bits; "
+                         f"got {quote(clbit)}")
+    byte = np.asarray(bits.array)[..., bits.array.shape[-1] - 1 - clbit // 8]
+    ones = np.count_nonzero(byte & np.uint8(1 << (clbit % 8)), axis=-1).astype(np.int64)
+    return np.stack([bits.num_shots - ones, ones], axis=-1)
+
+
 def sampler_counts(sampler: Any, circuits: Sequence[QuantumCircuit], shots: int) -> npt.NDArray[np.int64]:
     """Run one-bit ``circuits`` as PUBs of one sampler job; counts (len(circuits), 2) of outcomes 0 and 1."""
     result = sampler.run([(qc,) for qc in circuits], shots=shots).result()
@@ -211,8 +227,7 @@ def sampler_counts(sampler: Any, circuits: Sequence[QuantumCircuit], shots: int)
         fields = list(pub.data.keys())
         if len(fields) != 1:
             raise InputError(f"sampler result {i} has classical registers {fields}; one was measured")
-        c = pub.data[fields[0]].get_counts()
-        counts[i] = [int(c.get("0", 0)), int(c.get("1", 0))]
+        counts[i] = bit_counts(pub.data[fields[0]], 0)
         if counts[i].sum() != shots:
             raise RuntimeError(f"sampler returned {counts[i].sum()} shots for circuit {i}; asked {shots}")
     return counts

@@ -43,6 +43,7 @@ from ..model.params import Params
 from ..stats.estimators import DEFAULT_LEVEL, DEFAULT_RESAMPLES, SeedLike, linear_inversion, standard_errors
 from ..stats.records import TomographyResult
 from ..stats.tomography import analyze
+from .backends import bit_counts
 from .seeds import fresh_seed, seed_streams, stream_seed
 from .simulator import require_points
 from .tomography import convergence_tol
@@ -179,16 +180,7 @@ def counts_from_bitarrays(arrays: Sequence[BitArray], clbit: int = 0) -> npt.NDA
     shapes = {tuple(a.shape) for a in arrays}
     if len(shapes) != 1 or len(next(iter(shapes))) != 1:
         raise InputError(f"the BitArrays must share one shape (n_points,); got {[tuple(a.shape) for a in arrays]}")
-    out = []
-    for a in arrays:
-        if not 0 <= clbit < a.num_bits:
-            raise InputError(f"clbit must be in [0, {a.num_bits - 1}] for a BitArray of {a.num_bits} bits; "
-                             f"got {quote(clbit)}")
-        # BitArray.array is (..., shots, bytes), big-endian over bytes: bit i is bit i % 8 of byte -1 - i // 8.
-        byte = np.asarray(a.array)[..., a.array.shape[-1] - 1 - clbit // 8]
-        ones = np.count_nonzero(byte & np.uint8(1 << (clbit % 8)), axis=-1).astype(np.int64)
-        out.append(np.stack([a.num_shots - ones, ones], axis=-1))
-    return np.stack(out, axis=1)
+    return np.stack([bit_counts(a, clbit) for a in arrays], axis=1)
 
 
 def counts_from_pubs(results: Sequence[PubResult], creg: str = CREG, clbit: int = 0) -> npt.NDArray[np.int64]:
