@@ -199,3 +199,18 @@ def test_fmt_rounds_floats() -> None:
     assert fmt(0.021320000000000006) == "0.02132"
     assert fmt(1 / 3) == "0.333333" and fmt(float("nan")) == "-" and fmt(None) == "-"
     assert fmt_vec([0.1 + 0.2, -1e-7, 1.0]) == "(+0.3, -1e-07, +1)"
+
+
+def test_noisy_simulate_says_what_its_noise_leaves_out(capsys: pytest.CaptureFixture[str]) -> None:
+    # Emulated device noise has no idle relaxation: every noisy result must say so, ideal ones not.
+    import json
+
+    from qc_reset.run.summary import NOISE_SCOPE
+
+    base = ["simulate", "--g", "0.06", "--p1", "0.3", "--p2", "0.3", "--T1", "0.1", "--T2", "0.02",
+            "--dt", "0.5", "--json"]
+    assert main([*base, "--noise", "depol=1e-4"]) == 0
+    noisy = json.loads(capsys.readouterr().out)
+    assert noisy["noise_scope"] == NOISE_SCOPE and "idle" in noisy["noise_scope"]
+    assert main(base) == 0
+    assert "noise_scope" not in json.loads(capsys.readouterr().out)

@@ -221,6 +221,7 @@ def _print(args: argparse.Namespace, d: dict[str, Any], spec: NoiseSpec) -> int:
         ("parameters", fmt_params(d["params"]) + " (T1, T2: bath temperatures, units of omega)"),
         ("circuit", _circuit_label(d)),
         ("noise", describe_noise(spec) if args.backend is None else f"{args.backend} (device noise model)"),
+        *([("noise scope", d["noise_scope"])] if "noise_scope" in d else []),
         ("steps", d["steps"]),
         ("bloch circuit (rx, ry, rz)", fmt_vec(d["bloch_circuit"])),
         ("bloch exact   (rx, ry, rz)", fmt_vec(d["bloch_exact"])),

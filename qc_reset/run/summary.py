@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from .._checks import order as check_order
 from ..model import measures
 from ..model.params import Params
@@ -29,10 +27,15 @@ if TYPE_CHECKING:
 
     from .noise import NoiseSpec
 
-__all__ = ["simulate_summary", "default_route", "NOISY_TOL"]
+__all__ = ["simulate_summary", "default_route", "NOISY_TOL", "NOISE_SCOPE"]
 
 #: Default ``tol`` of ``steps="auto"`` for a noisy density-matrix run without shots.
 NOISY_TOL = 1e-6
+#: What the emulated device noise covers, reported with every noisy result: errors are attached to
+#: gates and readout only (docs/emulation.md), so idle relaxation during resets and measurements is
+#: missing and a device would do worse.
+NOISE_SCOPE = ("gate and readout errors only: idle time, reset and measurement durations are not "
+               "modelled, so a device would do worse")
 
 
 def default_route(route: str | None, *, shots: int, noise: str | NoiseSpec, realization: str | None) -> str:
@@ -102,6 +105,8 @@ def simulate_summary(
                            mitigate=mitigate, route=route if backend is not None else default_route(
                                route, shots=shots, noise=spec, realization=realization),
                            tol=tol, backend=backend, optimization_level=optimization_level).to_dict()
+    if spec.kind != "none" or backend is not None:
+        d["noise_scope"] = NOISE_SCOPE
     if gate_error_threshold:
         d["max_gate_error"] = max_gate_error(params, shots=shots, seed=seed, level=level, noise=spec, dt=dt,
                                              order=order, steps=steps, mitigate=mitigate).to_dict()
@@ -117,6 +122,6 @@ def _noisy_state(params: Params, spec: NoiseSpec, *, dt: float, order: int, step
     return {"params": params.to_dict(), "dt": dt, "order": int(order), "realization": "dilated",
             "route": "gates", "steps": n,
             "noise": str(spec) if backend is None else f"backend:{backend.name}", "bloch_exact": re.tolist(),
-            "bloch_circuit": rc.tolist(), "trace_distance": float(0.5 * np.linalg.norm(rc - re)),
+            "bloch_circuit": rc.tolist(), "trace_distance": float(measures.bloch_trace_distance(rc, re)),
             "l1_coherence": float(measures.l1_coherence(rc)), "l1_norm": float(measures.l1_norm(rc)),
             "magic": bool(measures.has_magic(rc)), "rho": {"re": rho.real.tolist(), "im": rho.imag.tolist()}}
