@@ -13,6 +13,10 @@ OPTIONAL_EXTRAS: dict[str, str] = {
     "distributed": "dask",
     "qiskit_ibm_runtime": "hardware",
     "qiskit_experiments": "hardware",
+    "qiskit_addon_mpf": "hardware",
+    "mitiq": "hardware",
+    "quimb": "chain",
+    "pandas": "frames",
 }
 
 

@@ -10,6 +10,7 @@ the work is over.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import IO, Any
 
@@ -42,6 +43,15 @@ class ProgressBar:
             self._drawn = False
 
 
+def _terminal_sized(stream: IO[str]) -> bool:
+    """Whether the terminal behind ``stream`` reports a size (columns and lines both > 0)."""
+    try:
+        size = os.get_terminal_size(stream.fileno())
+    except (AttributeError, OSError, ValueError):
+        return False
+    return size.columns > 0 and size.lines > 0
+
+
 class TqdmBar:
     """The same callback drawn by a ``tqdm`` bar on ``stream`` (tqdm is optional: see :func:`terminal_bar`)."""
 
@@ -51,8 +61,12 @@ class TqdmBar:
 
     def __call__(self, progress: Progress) -> None:
         if self._bar is None:
+            # A terminal that reports no size (a fresh pseudo-terminal, some CI consoles) makes tqdm
+            # draw nothing at all: fall back to 80 x 24 there.
+            sized = _terminal_sized(self.stream)
             self._bar = self._tqdm(total=progress.total, initial=progress.done, unit=f" {progress.unit}",
-                                   file=self.stream, dynamic_ncols=True)
+                                   file=self.stream, dynamic_ncols=sized,
+                                   ncols=None if sized else 80, nrows=None if sized else 24)
         self._bar.total = progress.total
         self._bar.n = progress.done
         self._bar.refresh()
