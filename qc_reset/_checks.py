@@ -42,6 +42,10 @@ __all__ = [
     "validate_params",
     "check_rates",
     "callback",
+    "MAX_CHAIN_SITES",
+    "CHAIN_BATHS",
+    "chain_site",
+    "chain_bonds",
 ]
 
 #: At most this many characters of a user value appear in an error message.
@@ -257,6 +261,46 @@ def callback(value: Any, name: str = "progress_callback") -> Any:
         raise InputError(f"{name} must be a callable taking a Progress record, or None; got {quote(value)}")
     return value
 
+
+
+#: Longest chain any method accepts (each method bounds its own size further: exact and circuit
+#: paths by memory, the tensor-network path by time).
+MAX_CHAIN_SITES = 1000
+#: The bath kinds of a chain site: "heat" (thermal in Z), "spin" (thermal in X) or "none".
+CHAIN_BATHS = ("heat", "spin", "none")
+
+
+def chain_site(index: int, bath: Any, p: Any, T: Any, omega: Any) -> tuple[str, float, float, float]:
+    """One site of a collision chain: ``bath`` in :data:`CHAIN_BATHS`; for a bath site the rate
+    ``p`` in ``(0, +inf)`` and the temperature ``T`` in ``[0, +inf]``; for ``"none"`` both must
+    be 0 (nothing to reset to); ``omega`` (the site frequency, H_i = omega/2 |1><1|) finite."""
+    name = f"site[{index}]"
+    if not isinstance(bath, str) or bath not in CHAIN_BATHS:
+        raise InputError(f"{name}.bath must be one of {', '.join(repr(b) for b in CHAIN_BATHS)}; got {quote(bath)}")
+    w = interval_number(f"{name}.omega", omega, lo=-math.inf, hi=math.inf)
+    if bath == "none":
+        for key, value in (("p", p), ("T", T)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or float(value) != 0.0:
+                raise InputError(f"{name}.{key} must be 0 (or left out) on a site without a bath; got {quote(value)}")
+        return bath, 0.0, 0.0, w
+    rate = interval_number(f"{name}.p", p, lo=0.0, hi=math.inf, lo_open=True)
+    if isinstance(T, bool) or not isinstance(T, numbers.Real) or math.isnan(float(T)) or float(T) < 0:
+        raise InputError(f"{name}.T must be a number in [0, +inf]; got {quote(T)}")
+    return bath, rate, float(T), w
+
+
+def chain_bonds(g: Any, n_sites: int) -> tuple[float, ...]:
+    """The N - 1 bond couplings of an N-site chain: one finite number for every bond, or a list
+    of N - 1 finite numbers; the chain length is checked against :data:`MAX_CHAIN_SITES`."""
+    integer("number of sites", n_sites, lo=2, hi=MAX_CHAIN_SITES)
+    if isinstance(g, (list, tuple, np.ndarray)):
+        values = list(g)
+        if len(values) != n_sites - 1:
+            raise InputError(f"g must be one number or a list of N - 1 = {n_sites - 1} numbers (one per bond); "
+                             f"got {len(values)}")
+    else:
+        values = [g] * (n_sites - 1)
+    return tuple(interval_number(f"g[{i}]", v, lo=-math.inf, hi=math.inf) for i, v in enumerate(values))
 
 
 # --- circuits ---
