@@ -29,6 +29,7 @@ __all__ = [
     "choice",
     "seed",
     "check_bytes",
+    "check_seconds",
     "MAX_STEPS",
     "order",
     "steps",
@@ -143,6 +144,14 @@ def check_bytes(what: str, nbytes: float, limit: float, hint: str = "") -> None:
         extra = f"; {hint}" if hint else ""
         raise InputError(f"{what} would need about {_size(nbytes)} of memory, above the limit of "
                          f"{_size(limit)}{extra}")
+
+
+def check_seconds(what: str, seconds: float, limit: float, hint: str = "") -> None:
+    """Refuse work whose estimated run time ``seconds`` exceeds ``limit`` (both in seconds)."""
+    if seconds > limit:
+        extra = f"; {hint}" if hint else ""
+        raise InputError(f"{what} would take about {seconds:.3g} s by the package's estimate, above the "
+                         f"limit of {limit:.3g} s{extra}")
 
 
 def _size(nbytes: float) -> str:
@@ -445,6 +454,43 @@ def bloch_estimate(bloch: Any, cov: Any) -> tuple[npt.NDArray[np.float64], npt.N
         raise InputError(f"bloch {r.shape} and covariance {C.shape} have incompatible batch shapes") from None
     return r, C
 
+
+
+#: Most nodes (step sizes or noise scale factors) of one extrapolation: the Vandermonde-type systems
+#: of more nodes are too ill-conditioned to be useful (coefficients, and so the sampling overhead, explode).
+MAX_EXTRAPOLATION_NODES: int = 8
+
+
+def extrapolation_nodes(name: str, values: Any, *, lo: float, lo_open: bool) -> npt.NDArray[np.float64]:
+    """Nodes of a linear extrapolation (step sizes, noise scale factors): 2 to
+    :data:`MAX_EXTRAPOLATION_NODES` distinct finite numbers, each ``> lo`` (``>= lo`` unless ``lo_open``)."""
+    if isinstance(values, (str, bytes, dict)) or np.ndim(values) != 1:
+        raise InputError(f"{name} must be a list of 2 to {MAX_EXTRAPOLATION_NODES} distinct numbers; "
+                         f"got {quote(values)}")
+    x = real_array(name, values)
+    bound = f"> {lo:g}" if lo_open else f">= {lo:g}"
+    if not 2 <= x.size <= MAX_EXTRAPOLATION_NODES or not np.all(np.isfinite(x)):
+        raise InputError(f"{name} must be a list of 2 to {MAX_EXTRAPOLATION_NODES} distinct finite numbers; "
+                         f"got {quote(values)}")
+    if np.any(x <= lo) if lo_open else np.any(x < lo):
+        raise InputError(f"{name} must all be {bound}; got {quote(values)}")
+    if np.unique(x).size != x.size:
+        raise InputError(f"{name} must be distinct; got {quote(values)}")
+    return x
+
+
+def extrapolation_coefficients(coefficients: Any, n: int | None = None) -> npt.NDArray[np.float64]:
+    """Coefficients of a linear extrapolation: finite, 1-d (``n`` entries if given), summing to 1 (to 1e-9
+    relative to their absolute sum: an extrapolation must reproduce a constant)."""
+    c = real_array("coefficients", coefficients)
+    if c.ndim != 1 or c.size < 1 or not np.all(np.isfinite(c)):
+        raise InputError(f"coefficients must be a finite 1-d array; got shape {c.shape}")
+    if n is not None and c.size != n:
+        raise InputError(f"coefficients must have one entry per estimate ({n}); got {c.size}")
+    if abs(float(c.sum()) - 1.0) > 1e-9 * max(1.0, float(np.abs(c).sum())):
+        raise InputError("coefficients must sum to 1 (an extrapolation reproduces constants); "
+                         f"got sum {float(c.sum())!r}")
+    return c
 
 
 # --- run ---
