@@ -195,7 +195,7 @@ def test_bad_steps(steps: object) -> None:
 def test_bad_order_realization_gate() -> None:
     with pytest.raises(ValueError, match=r"order must be one of 1 \(Lie-Trotter\), 2 \(Strang\); got 3"):
         C.step_circuit(POINTS["weak"], 0.1, order=3)
-    with pytest.raises(ValueError, match="realization must be one of kraus, dilated; got 'exact'"):
+    with pytest.raises(ValueError, match="realization must be one of kraus, dilated, dynamic; got 'exact'"):
         C.step_circuit(POINTS["weak"], 0.1, realization="exact")
     with pytest.raises(ValueError, match="exchange_gate must be one of"):
         C.step_circuit(POINTS["weak"], 0.1, exchange_gate="iswap")

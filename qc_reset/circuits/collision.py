@@ -46,6 +46,7 @@ from .._checks import steps as check_steps
 from ..model import operators as model
 from ..model.channels import from_qiskit_superop, replace_kraus, reset_kraus, to_qiskit_superop, trotter_step_superop
 from ..model.params import ComplexArray, Params
+from .designs import append_design_resets, collision_angles, empty_design_circuit
 from .parameters import (
     ANCILLAS,
     EXCHANGE_GATES,
@@ -129,6 +130,9 @@ def _dilated_reset(qc: QuantumCircuit, qubit: int, theta_q: Angle, theta_tau: An
 
 
 def _reset_block(qc: QuantumCircuit, params: Params | CircuitParameters, dt: Angle, realization: str) -> None:
+    if realization == "dynamic":  # measurement + one if_test per bath (circuits.designs)
+        append_design_resets(qc, "dynamic", collision_angles(params, dt))
+        return
     for paper, p, T, x_basis in ((1, params.p1, params.T1, False), (2, params.p2, params.T2, True)):
         qubit = PAPER_TO_QISKIT[paper]
         if realization == "dilated":
@@ -142,7 +146,13 @@ def _reset_block(qc: QuantumCircuit, params: Params | CircuitParameters, dt: Ang
 
 
 def _num_qubits(realization: str) -> int:
-    return 4 if realization == "dilated" else 2
+    return 4 if realization in ("dilated", "dynamic") else 2
+
+
+def _empty(realization: str, name: str) -> QuantumCircuit:
+    if realization == "dynamic":  # the classical bits of the mid-circuit measurements
+        return empty_design_circuit("dynamic", name=name)
+    return QuantumCircuit(_num_qubits(realization), name=name)
 
 
 def _resolve(params: Params | CircuitParameters, dt: Angle | None) -> Angle:
@@ -162,7 +172,7 @@ def step_circuit(
     realization: str = "kraus",
     exchange_gate: str | None = None,
 ) -> QuantumCircuit:
-    r"""One Trotter step as a circuit on 2 (``kraus``) or 4 (``dilated``) qubits.
+    r"""One Trotter step as a circuit on 2 (``kraus``) or 4 (``dilated``, ``dynamic``) qubits.
 
     Its channel on the system qubits, ancillas starting in :math:`|0\rangle` and traced out, is
     :func:`trotter_step_superop`: :math:`S_1 = R\,U(dt)` or :math:`S_2 = U(dt/2)\,R\,U(dt/2)`.
@@ -171,18 +181,19 @@ def step_circuit(
         params: numeric :class:`~qc_reset.model.Params`, or :class:`CircuitParameters` (dilated only).
         dt: step length; defaults to ``params.dt`` for :class:`CircuitParameters`.
         order: 1 (Lie-Trotter) or 2 (Strang).
-        realization: ``"kraus"`` or ``"dilated"``.
-        exchange_gate: ``"rxx_ryy"`` (default for kraus), ``"cnot2"`` (default for dilated: two CNOTs,
+        realization: ``"kraus"``, ``"dilated"`` or ``"dynamic"`` (mid-circuit measurements and one
+            ``if_test`` per bath, :mod:`.designs`; its channel is an average over measurement outcomes).
+        exchange_gate: ``"rxx_ryy"`` (default for kraus), ``"cnot2"`` (default for dilated and dynamic: two CNOTs,
             ``s``/``sdg``/``ry``) or ``"xx_plus_yy"`` (``XXPlusYYGate``; must be transpiled for Aer).
     """
     params = require_params(params)
     realization = validate_realization(realization)
     order = validate_order(order)
     step = _resolve(params, dt)
-    gate = exchange_gate or ("cnot2" if realization == "dilated" else "rxx_ryy")
+    gate = exchange_gate or ("cnot2" if realization in ("dilated", "dynamic") else "rxx_ryy")
     if gate not in EXCHANGE_GATES:
         raise InputError(f"exchange_gate must be one of {', '.join(EXCHANGE_GATES)}; got {gate!r}")
-    qc = QuantumCircuit(_num_qubits(realization), name=f"trotter{order}_step")
+    qc = _empty(realization, f"trotter{order}_step")
     if order == 1:
         _unitary_block(qc, params.g, step, gate)
         _reset_block(qc, params, step, realization)
@@ -208,9 +219,9 @@ def initial_state_circuit(
     """
     params = require_params(params)
     realization = validate_realization(realization)
-    qc = QuantumCircuit(_num_qubits(realization), name="prepare")
+    qc = _empty(realization, "prepare")
     if initial_state is None:
-        if realization == "dilated":
+        if realization in ("dilated", "dynamic"):
             for paper, T, x_basis in ((1, params.T1, False), (2, params.T2, True)):
                 s = PAPER_TO_QISKIT[paper]
                 qc.ry(bath_angle(T), s)

@@ -25,6 +25,7 @@ from ..model.params import Params, bath_polarization
 
 __all__ = [
     "REALIZATIONS",
+    "DYNAMIC_REALIZATIONS",
     "ORDERS",
     "EXCHANGE_GATES",
     "SYSTEM_QUBITS",
@@ -46,7 +47,13 @@ __all__ = [
     "bath_angle",
 ]
 
+#: Realizations built from gates, ``Kraus`` and ``reset``: their channel is ``SuperOp(circuit)`` and one Aer
+#: density-matrix run gives the exact state.
 REALIZATIONS: tuple[str, ...] = ("kraus", "dilated")
+#: Realizations with mid-circuit measurements and ``if_test`` (:mod:`.designs`): Aer's density-matrix method
+#: samples the measurement outcomes, so a saved state is an average over the shots; the exact channel is
+#: the sum over measurement branches (:func:`qc_reset.run.dynamic.branch_channel`).
+DYNAMIC_REALIZATIONS: tuple[str, ...] = ("dynamic",)
 ORDERS: tuple[int, ...] = (1, 2)
 EXCHANGE_GATES: tuple[str, ...] = ("rxx_ryy", "xx_plus_yy", "cnot2")
 #: Qiskit qubits of the system, in the order whose little-endian index is (paper q1, paper q2).
@@ -66,7 +73,8 @@ MEMORY_LIMIT: float = 4 * 2**30
 #: 20,000 Strang steps on Aer 0.18 / Qiskit 2.6: kraus 506 MB (10 instructions per step), dilated
 #: 1.51 GB (39 instructions), superop 287 MB (one 16x16 superoperator per step: Aer keeps a copy of
 #: the matrix per instruction). Rounded up, so the estimate errs on the safe side.
-STEP_MEMORY: dict[str, float] = {"kraus": 26 * 2**10, "dilated": 76 * 2**10, "superop": 15 * 2**10}
+STEP_MEMORY: dict[str, float] = {"kraus": 26 * 2**10, "dilated": 76 * 2**10, "superop": 15 * 2**10,
+                                 "dynamic": 76 * 2**10}
 
 #: The Trotter order: 1 (Lie-Trotter) or 2 (Strang) (:func:`qc_reset._checks.order`).
 validate_order = _checks.order
@@ -87,8 +95,9 @@ def validate_dt(dt: Any) -> None:
 
 def validate_realization(realization: Any) -> str:
     """Return ``realization``, or raise ``InputError`` naming the allowed values."""
-    if not isinstance(realization, str) or realization not in REALIZATIONS:
-        raise InputError(f"realization must be one of {', '.join(REALIZATIONS)}; got {quote(realization)}")
+    allowed = REALIZATIONS + DYNAMIC_REALIZATIONS
+    if not isinstance(realization, str) or realization not in allowed:
+        raise InputError(f"realization must be one of {', '.join(allowed)}; got {quote(realization)}")
     return realization
 
 
