@@ -1,0 +1,492 @@
+r"""The noisy fixed point of a collision design on a device: one exact superoperator, then its fixed point.
+
+A noisy collision is still a channel :math:`S` on the two system qubits (ancillas start in
+:math:`|0\rangle` and are reset; they are traced out), so the state that :math:`N\to\infty` noisy
+collisions reach is its fixed point :math:`S\rho_\star = \rho_\star`
+(:func:`qc_reset.model.channels.fixed_point`), no matter how many steps a direct simulation would need.
+The noise shifts it by about (noise per collision) / (contraction per collision)
+:math:`1 - |\lambda_2(S)|`.
+
+**How** :math:`S` **is computed.** The collision of :mod:`qc_reset.run.designs` is transpiled once to the
+device (a fake IBM backend, or the parametric basis of a :class:`~qc_reset.run.noise.NoiseSpec`); the
+qubits it touches become a compact circuit in which every instruction is followed by *its* error, the
+same errors Aer's ``NoiseModel.from_backend`` attaches (``qiskit_aer.noise.device.basic_device_gate_errors``
+of the device target) or :func:`qc_reset.run.noise.noise_model` builds for a spec. Aer's
+``superop`` method saves the exact superoperator of that circuit in one run; its 16 columns with
+ancillas in :math:`|0\rangle`, partially traced onto the final physical qubits of the system (routing may
+move them), are the package's row-major 16x16 :math:`S`. Mid-circuit measurements are deferred exactly:
+``measure a -> c`` becomes a noise-free CNOT from ``a`` into an extra qubit for ``c`` followed by the
+readout error as a classical flip of that qubit, and an ``if_test`` body becomes a Kraus instruction
+controlled on it (:math:`\{P_0\otimes I\} \cup \{P_1\otimes K_j\}`, the body's noisy Kraus operators).
+An optional idle relaxation (:math:`T_1, T_2` for a time :math:`t` on both system qubits) models the
+collision's exposure beyond gate-attached errors (:mod:`qc_reset.run.survival`).
+
+What is not modelled: relaxation of qubits that idle while others are gated (no scheduling; use the
+idle term), and noise left on the ancillas from one collision into the next (every collision starts
+them in :math:`|0\rangle`; the designs reset them before reuse).
+This module is one concept: the exact noisy collision channel and its fixed point.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._checks import InputError, integer, quote
+from ..model import measures
+from ..model.channels import fixed_point, second_eigenvalue
+from ..model.operators import ComplexArray, FloatArray
+from ..model.params import Params
+from . import noise as noise_mod
+from .backends import transpile_to
+from .designs import DYNAMIC_DESIGNS, check_design, collision_circuit
+
+if TYPE_CHECKING:
+    from qiskit import QuantumCircuit
+    from qiskit.circuit import Instruction
+    from qiskit.providers import BackendV2
+    from qiskit_aer.noise import QuantumError
+
+__all__ = [
+    "MAX_COMPACT_QUBITS",
+    "ErrorTable",
+    "Idle",
+    "error_table",
+    "transpile_collision",
+    "two_qubit_gate_count",
+    "collision_duration",
+    "collision_superop",
+    "NoisyFixedPoint",
+    "device_label",
+    "noisy_fixed_point",
+]
+
+#: Most qubits (touched physical qubits plus one per measured clbit) of a compact noisy collision.
+MAX_COMPACT_QUBITS = 7
+
+#: ``(instruction name, physical qubits) -> QuantumError or None``: the error after each instruction.
+ErrorTable = Callable[[str, tuple[int, ...]], "QuantumError | None"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Idle:
+    r"""Idle relaxation of both system qubits for ``time`` per collision (ns), device :math:`T_1, T_2` (ns)."""
+
+    time: float
+    t1: float
+    t2: float
+
+    def __post_init__(self) -> None:
+        for name in ("time", "t1", "t2"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int | float | np.floating | np.integer) or not math.isfinite(v):
+                raise InputError(f"idle {name} must be a finite number (ns); got {quote(v)}")
+            object.__setattr__(self, name, float(v))
+        if self.time < 0 or self.t1 <= 0 or self.t2 <= 0 or self.t2 > 2 * self.t1 * (1 + 1e-12):
+            raise InputError(f"idle needs time >= 0, t1 > 0, 0 < t2 <= 2 t1 (ns); got {self}")
+
+
+# ------------------------------------------------------------------------------------------ noise tables
+@functools.cache
+def _device_errors(backend: BackendV2) -> dict[tuple[str, tuple[int, ...]], QuantumError]:
+    from qiskit_aer.noise.device import basic_device_gate_errors  # lazy: Aer loads only for noisy runs
+
+    return {(name, tuple(qubits)): err for name, qubits, err in basic_device_gate_errors(target=backend.target)}
+
+
+def _spec_errors(spec: noise_mod.NoiseSpec) -> ErrorTable:
+    """The errors of :func:`qc_reset.run.noise.noise_model` for a parametric spec (same construction)."""
+    from qiskit_aer.noise import depolarizing_error, thermal_relaxation_error  # lazy
+
+    err1 = depolarizing_error(spec.depol, 1) if spec.depol > 0 else None
+    err2 = depolarizing_error(spec.two_qubit_depol, 2) if spec.two_qubit_depol > 0 else None
+    if spec.t1 is not None:
+        assert spec.t2 is not None
+        th1 = thermal_relaxation_error(spec.t1, spec.t2, spec.gate_time)
+        th2 = thermal_relaxation_error(spec.t1, spec.t2, spec.gate_time2)
+        err1 = th1 if err1 is None else err1.compose(th1)
+        err2 = th2.expand(th2) if err2 is None else err2.compose(th2.expand(th2))
+    table = {"sx": err1, "x": err1, "cx": err2}
+    return lambda name, qubits: table.get(name)
+
+
+def error_table(device: Any) -> ErrorTable:
+    """The per-instruction errors of ``device``: a fake/real ``BackendV2`` or a parametric noise spec."""
+    if isinstance(device, str | noise_mod.NoiseSpec):
+        spec = noise_mod.parse_noise(device)
+        if spec.kind == "fake":
+            from .backends import fake_backend
+
+            device = fake_backend(str(spec.backend))
+        else:
+            return _spec_errors(spec)
+    if getattr(device, "target", None) is None:
+        raise InputError(f"device must be a BackendV2 or a parametric noise spec; got {quote(device)}")
+    errs = _device_errors(device)
+    return lambda name, qubits: errs.get((name, qubits))
+
+
+def _readout(device: Any, qubit: int) -> tuple[float, float]:
+    """``(P(1|0), P(0|1))`` of ``qubit``: the spec's readout, or the target's symmetric measure error."""
+    if isinstance(device, str | noise_mod.NoiseSpec):
+        spec = noise_mod.parse_noise(device)
+        if spec.kind != "fake":
+            return spec.readout
+        from .backends import fake_backend
+
+        device = fake_backend(str(spec.backend))
+    props = device.target["measure"].get((qubit,)) if "measure" in device.target else None
+    e = float(props.error) if props is not None and props.error is not None else 0.0
+    return e, e
+
+
+# ------------------------------------------------------------------------------------------ transpiling
+def transpile_collision(
+    circuit: QuantumCircuit, device: Any, *, seed: int = 0, optimization_level: int = 3,
+    initial_layout: Sequence[int] | None = None,
+) -> QuantumCircuit:
+    """``circuit`` transpiled for ``device`` (a ``BackendV2``: its target; a parametric spec: its basis)."""
+    from qiskit import transpile  # lazy: the transpiler loads only when circuits are transpiled
+
+    level = integer("optimization_level", optimization_level, lo=0, hi=3)
+    if isinstance(device, str | noise_mod.NoiseSpec):
+        spec = noise_mod.parse_noise(device)
+        if spec.kind == "none":
+            raise InputError("device must be noisy (a parametric spec or a backend); got 'none'")
+        if spec.kind == "parametric":
+            if initial_layout is not None:
+                raise InputError("initial_layout needs a device backend (the parametric basis has no coupling map)")
+            basis = [*noise_mod.BASIS_GATES, "if_else"]
+            return transpile(circuit, basis_gates=basis, optimization_level=level, seed_transpiler=seed)
+        from .backends import fake_backend
+
+        device = fake_backend(str(spec.backend))
+    return transpile_to(circuit, device, seed=seed, optimization_level=level, initial_layout=initial_layout)
+
+
+def _ops(circuit: QuantumCircuit) -> list[tuple[Any, tuple[int, ...], tuple[int, ...]]]:
+    """Flat (operation, qubit indices, clbit indices) of ``circuit``, control-flow bodies kept whole."""
+    return [(inst.operation, tuple(circuit.find_bit(q).index for q in inst.qubits),
+             tuple(circuit.find_bit(c).index for c in inst.clbits)) for inst in circuit.data]
+
+
+def two_qubit_gate_count(circuit: QuantumCircuit) -> int:
+    """Two-qubit gates of ``circuit``, counting those inside ``if_test`` bodies once."""
+    n = 0
+    for op, qubits, _ in _ops(circuit):
+        if op.name == "if_else":
+            n += sum(two_qubit_gate_count(b) for b in op.blocks if b is not None)
+        elif len(qubits) == 2 and op.name not in ("barrier", "measure"):
+            n += 1
+    return n
+
+
+def collision_duration(circuit: QuantumCircuit, device: Any) -> float:
+    """Critical-path duration (s) of a transpiled collision: instruction durations of the target.
+
+    A parametric spec gives ``gate_time`` (``sx``, ``x``), ``gate_time2`` (``cx``) and 0 for the rest
+    (it has no reset or measurement durations); an ``if_test`` lasts as its longest branch.
+    """
+    if isinstance(device, str | noise_mod.NoiseSpec):
+        spec = noise_mod.parse_noise(device)
+        if spec.kind == "parametric":
+            times = {"sx": spec.gate_time * 1e-9, "x": spec.gate_time * 1e-9, "cx": spec.gate_time2 * 1e-9}
+
+            def duration(name: str, qubits: tuple[int, ...]) -> float:
+                return times.get(name, 0.0)
+        else:
+            from .backends import fake_backend
+
+            device = fake_backend(str(spec.backend))
+    if not isinstance(device, str | noise_mod.NoiseSpec):
+        target = device.target
+
+        def duration(name: str, qubits: tuple[int, ...]) -> float:
+            if name not in target:
+                return 0.0
+            props = target[name].get(qubits) if target[name] else None
+            return float(props.duration) if props is not None and props.duration else 0.0
+
+    def walk(qc: QuantumCircuit, qmap: Sequence[int], clock: dict[Any, float]) -> None:
+        for op, qubits, clbits in _ops(qc):
+            phys = tuple(qmap[q] for q in qubits)
+            keys = [("q", p) for p in phys] + [("c", c) for c in clbits]
+            start = max((clock.get(k, 0.0) for k in keys), default=0.0)
+            if op.name == "if_else":
+                ends = []
+                for body in op.blocks:
+                    if body is None:
+                        continue
+                    sub = {("q", p): start for p in phys}
+                    walk(body, phys, sub)
+                    ends.append(max(sub.values(), default=start))
+                end = max(ends, default=start)
+            else:
+                end = start + duration(op.name, phys)
+            for k in keys:
+                clock[k] = end
+
+    clock: dict[Any, float] = {}
+    walk(circuit, list(range(circuit.num_qubits)), clock)
+    return max(clock.values(), default=0.0)
+
+
+# ------------------------------------------------------------------------------------------ the channel
+def _layout(tqc: QuantumCircuit) -> tuple[list[int], list[int]]:
+    lay = tqc.layout
+    if lay is None:
+        n = tqc.num_qubits
+        return list(range(n)), list(range(n))
+    return list(lay.initial_index_layout()), list(lay.final_index_layout())
+
+
+def _exact(err: QuantumError) -> Instruction:
+    """Aer's raw ``superop`` instruction of ``err`` (exact; appending the ``QuantumError`` itself lets Aer
+    convert it with an error of ~1e-10 per instruction, which shifts a slowly contracting fixed point)."""
+    from qiskit.circuit import Instruction
+    from qiskit.quantum_info import SuperOp
+
+    return Instruction("superop", err.num_qubits, 0, [SuperOp(err).data])
+
+
+def _controlled_kraus(body_kraus: Sequence[ComplexArray], n_body: int) -> list[ComplexArray]:
+    """Kraus operators of 'if the control qubit (most significant) is 1, apply the body channel'."""
+    d = 2**n_body
+    P0 = np.kron(np.diag([1.0, 0.0]), np.eye(d))
+    return [P0.astype(complex)] + [np.kron(np.diag([0.0, 1.0]), K) for K in body_kraus]
+
+
+def _noisy_compact(tqc: QuantumCircuit, errors: ErrorTable, device: Any, idle: Idle | None,
+                   system_out: Sequence[int]) -> tuple[QuantumCircuit, dict[int, int]]:
+    """The compact noisy circuit (touched qubits, then one qubit per clbit) and the physical -> compact map."""
+    from qiskit import QuantumCircuit
+    from qiskit.quantum_info import Kraus, SuperOp
+    from qiskit_aer.noise import thermal_relaxation_error
+
+    def touched(qc: QuantumCircuit, qmap: Sequence[int]) -> set[int]:
+        out: set[int] = set()
+        for op, qubits, _ in _ops(qc):
+            out |= {qmap[q] for q in qubits}
+            if op.name == "if_else":
+                for b in op.blocks:
+                    if b is not None:
+                        out |= touched(b, [qmap[q] for q in qubits])
+        return out
+
+    phys = sorted(touched(tqc, list(range(tqc.num_qubits))) | set(system_out))
+    clbits = sorted({c for _, _, cs in _ops(tqc) for c in cs})
+    n = len(phys) + len(clbits)
+    if n > MAX_COMPACT_QUBITS:
+        raise InputError(f"the transpiled collision touches {len(phys)} qubits and {len(clbits)} clbits; at most "
+                         f"{MAX_COMPACT_QUBITS} in all are supported (the superoperator grows as 16^n)")
+    index = {p: i for i, p in enumerate(phys)}
+    cindex = {c: len(phys) + i for i, c in enumerate(clbits)}
+    out = QuantumCircuit(n)
+
+    def emit(qc: QuantumCircuit, target: QuantumCircuit, qmap: Sequence[int], idx: dict[int, int],
+             top: bool) -> None:
+        for op, qubits, cl in _ops(qc):
+            pq = tuple(qmap[q] for q in qubits)
+            loc = [idx[p] for p in pq]
+            if op.name == "barrier":
+                continue
+            if op.name in ("measure", "if_else") and not top:
+                raise InputError(f"nested {op.name!r} inside an if_test body is not supported in a collision")
+            if op.name == "measure":
+                e01, e10 = _readout(device, pq[0])
+                c = cindex[cl[0]]
+                target.cx(loc[0], c)  # deferred measurement: the record qubit copies the Z value
+                flip = [np.diag([math.sqrt(1 - e01), math.sqrt(1 - e10)]).astype(complex),
+                        np.array([[0, math.sqrt(e10)], [math.sqrt(e01), 0]], dtype=complex)]
+                target.append(Kraus(flip), [c])
+                continue
+            if op.name == "if_else":
+                bit, value = op.condition
+                c = cindex[qc.find_bit(bit).index]
+                if int(value) not in (0, 1):
+                    raise InputError(f"if_test conditions must be on one clbit; got value {quote(value)}")
+                blocks = list(op.blocks) + [None] * (2 - len(op.blocks))
+                true_b, false_b = (blocks[0], blocks[1]) if int(value) == 1 else (blocks[1], blocks[0])
+                k = len(loc)
+                for branch, want in ((true_b, 1), (false_b, 0)):
+                    if branch is None:
+                        continue
+                    sub = QuantumCircuit(k)
+                    emit(branch, sub, list(pq), {p: i for i, p in enumerate(pq)}, False)
+                    ops = _controlled_kraus(Kraus(SuperOp(sub)).data, k)
+                    ctrl = [loc[i] for i in range(k)] + [c]  # little-endian: control most significant
+                    if want == 0:
+                        target.x(c)
+                    target.append(Kraus(ops), ctrl)
+                    if want == 0:
+                        target.x(c)
+                continue
+            if cl:
+                raise InputError(f"instruction {op.name!r} with clbits is not supported in a collision")
+            target.append(op, loc)
+            err = errors(op.name, pq)
+            if err is not None:
+                target.append(_exact(err), loc)
+
+    emit(tqc, out, list(range(tqc.num_qubits)), index, True)
+    if idle is not None and idle.time > 0:
+        err = thermal_relaxation_error(idle.t1, idle.t2, idle.time)
+        for p in system_out:
+            out.append(_exact(err), [index[p]])
+    return out, index
+
+
+def collision_superop(
+    tqc: QuantumCircuit, device: Any, *, idle: Idle | None = None, errors: ErrorTable | None = None,
+) -> ComplexArray:
+    """Row-major 16x16 noisy channel of a transpiled collision on the system (qubit 1 first).
+
+    Args:
+        tqc: the collision transpiled by :func:`transpile_collision` (or any circuit whose qubits 0 and 1
+            are the system: Qiskit 0 = paper qubit 2, 1 = paper qubit 1), numeric (bound) angles.
+        device: the ``BackendV2`` or parametric spec whose errors are attached.
+        idle: optional idle relaxation of the system qubits after the collision.
+        errors: a precomputed :func:`error_table` of ``device`` (for repeated calls).
+    """
+    if tqc.parameters:
+        raise InputError(f"the collision circuit has unbound parameters {sorted(p.name for p in tqc.parameters)}")
+    errors = error_table(device) if errors is None else errors
+    initial, final = _layout(tqc)
+    sys_in, sys_out = (initial[0], initial[1]), (final[0], final[1])
+    qc, index = _noisy_compact(tqc, errors, device, idle, sys_out)
+    qc.save_superop()
+    result = _superop_sim().run(qc).result()
+    if not result.success:
+        raise RuntimeError(f"Aer superop run failed: {result.status}")
+    S = np.asarray(result.data(0)["superop"], dtype=complex)
+    return _system_block(S, qc.num_qubits, [index[p] for p in sys_in], [index[p] for p in sys_out])
+
+
+@functools.cache
+def _superop_sim() -> Any:
+    from qiskit_aer import AerSimulator
+
+    return AerSimulator(method="superop", max_parallel_threads=1)
+
+
+def _system_block(S: ComplexArray, n: int, sys_in: Sequence[int], sys_out: Sequence[int]) -> ComplexArray:
+    """Package 16x16 block of a column-stacking n-qubit superop: input on ``sys_in`` (others |0>), output traced.
+
+    ``sys_in``, ``sys_out``: compact indices of (Qiskit qubit 0 = paper 2, Qiskit qubit 1 = paper 1).
+    """
+    D = 2**n
+    out = np.zeros((16, 16), dtype=complex)
+    for j in range(4):
+        J = ((j >> 1) & 1) << sys_in[1] | (j & 1) << sys_in[0]
+        for k in range(4):
+            K = ((k >> 1) & 1) << sys_in[1] | (k & 1) << sys_in[0]
+            rho = S[:, J + D * K].reshape(D, D, order="F").reshape([2] * (2 * n))
+            # axis a < n is the row bit of qubit n-1-a; axis n + a the column bit of the same qubit
+            sub_in = [0] * (2 * n)
+            for q in range(n):
+                shared = 2 * n + q  # einsum labels must stay below 52: 3n <= 21
+                sub_in[n - 1 - q] = q if q in sys_out else shared
+                sub_in[2 * n - 1 - q] = (n + q) if q in sys_out else shared
+            o1, o0 = sys_out[1], sys_out[0]
+            red = np.einsum(rho, sub_in, [o1, o0, n + o1, n + o0])
+            out[:, 4 * j + k] = red.reshape(16)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ the record
+@dataclasses.dataclass(frozen=True, eq=False)
+class NoisyFixedPoint:
+    r"""The fixed point of one noisy collision of ``design`` repeated forever, and the cost of a collision.
+
+    ``superop``: the 16x16 noisy collision (row-major, qubit 1 first); ``rho``: its fixed point;
+    ``contraction``: :math:`|\lambda_2(S)|`; ``two_qubit_gates`` and ``duration_s`` of one transpiled
+    collision; ``margin`` :math:`= \|r\|_1 - 1` (magic iff > 0).
+    """
+
+    design: str
+    params: Params
+    dt: float
+    device: str
+    superop: ComplexArray
+    rho: ComplexArray
+    contraction: float
+    two_qubit_gates: int
+    duration_s: float
+
+    def __post_init__(self) -> None:
+        if np.shape(self.superop) != (16, 16) or np.shape(self.rho) != (4, 4):
+            raise InputError("superop must be 16x16 and rho 4x4")
+        if not 0.0 <= self.contraction <= 1.0 + 1e-9:
+            raise InputError(f"contraction must be in [0, 1]; got {self.contraction}")
+
+    @property
+    def bloch(self) -> FloatArray:
+        """Qubit 1's Bloch vector in the noisy fixed point."""
+        return measures.bloch_vector(self.rho)
+
+    @property
+    def l1_norm(self) -> float:
+        """:math:`\\|r\\|_1` of qubit 1 in the noisy fixed point."""
+        return float(measures.l1_norm(self.bloch))
+
+    @property
+    def margin(self) -> float:
+        """:math:`\\|r\\|_1 - 1`: positive iff the noisy fixed point has magic."""
+        return self.l1_norm - 1.0
+
+    def collisions_to(self, tol: float) -> int:
+        r"""Collisions for the distance to the fixed point to shrink by ``tol``: :math:`\ln tol/\ln|\lambda_2|`."""
+        if not 0 < tol < 1:
+            raise InputError(f"tol must be in (0, 1); got {quote(tol)}")
+        lam = self.contraction
+        return 1 if lam <= 0 else (10**9 if lam >= 1 else max(1, math.ceil(math.log(tol) / math.log(lam))))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (no superoperator)."""
+        return {"design": self.design, "params": self.params.to_dict(), "dt": self.dt, "device": self.device,
+                "bloch": self.bloch.tolist(), "l1_norm": self.l1_norm, "margin": self.margin,
+                "magic": self.margin > 0, "contraction": self.contraction,
+                "two_qubit_gates": self.two_qubit_gates, "duration_s": self.duration_s}
+
+
+def device_label(device: Any) -> str:
+    """A short name of a device (spec string or backend name)."""
+    if isinstance(device, str | noise_mod.NoiseSpec):
+        return str(noise_mod.parse_noise(device))
+    return str(getattr(device, "name", type(device).__name__))
+
+
+def noisy_fixed_point(
+    design: str, params: Params, dt: float, device: Any, *, idle: Idle | None = None, seed: int = 0,
+    optimization_level: int = 3, initial_layout: Sequence[int] | None = None,
+    transpiled: QuantumCircuit | None = None,
+) -> NoisyFixedPoint:
+    """The noisy fixed point of ``design`` at ``params``, ``dt`` on ``device`` (see the module docstring).
+
+    Args:
+        design: one of :data:`qc_reset.run.designs.DESIGNS`.
+        params: model parameters (``p2`` unused by the ``fresh`` designs).
+        dt: collision length (model time).
+        device: a ``BackendV2`` (e.g. a fake IBM device) or a noisy spec (``"depol=1e-3"``, ``"fake:NAME"``).
+        idle: optional idle relaxation per collision.
+        seed, optimization_level, initial_layout: transpilation of the collision.
+        transpiled: an already transpiled (and bound) collision, to skip building and transpiling.
+    """
+    design = check_design(design)
+    params = Params.require(params)
+    if transpiled is None:
+        qc = collision_circuit(design, params, dt)
+        transpiled = transpile_collision(qc, device, seed=seed, optimization_level=optimization_level,
+                                         initial_layout=initial_layout)
+    elif design in DYNAMIC_DESIGNS and not transpiled.num_clbits:
+        raise InputError(f"the transpiled circuit of design {design!r} must keep its measured clbit")
+    S = collision_superop(transpiled, device, idle=idle)
+    lam = min(second_eigenvalue(S), 1.0)
+    return NoisyFixedPoint(design=design, params=params, dt=float(dt), device=device_label(device), superop=S,
+                           rho=fixed_point(S), contraction=lam, two_qubit_gates=two_qubit_gate_count(transpiled),
+                           duration_s=collision_duration(transpiled, device))
