@@ -15,6 +15,8 @@ import pytest
 
 from qc_reset._checks import InputError
 from qc_reset.model.channels import fixed_point, second_eigenvalue, trace_distance, trotter_step_superop
+from qc_reset.model.collision import CollisionParams
+from qc_reset.model.collision import collision_superop as model_collision
 from qc_reset.model.params import Params
 from qc_reset.run import noise as noise_mod
 from qc_reset.run.designs import DESIGNS, collision_circuit
@@ -43,7 +45,7 @@ P2_INF = 1e4  # exp(-1e4 * 0.5) underflows to 0: q2 = 1 exactly, the fresh desig
 
 def _ideal(design: str, p: Params, dt: float) -> np.ndarray:
     order = 2 if design == "strang" else 1
-    if design.startswith("fresh"):
+    if design.endswith("_fresh"):
         p = Params(p.g, p.p1, P2_INF, p.T1, p.T2)
     return trotter_step_superop(p, dt, order)
 
@@ -69,7 +71,7 @@ def _repeated_density_matrix(tqc, n: int, noise_model, rho_sys_qubits) -> np.nda
     return rho / np.trace(rho)
 
 
-@pytest.mark.parametrize("design", ["strang", "fresh"])
+@pytest.mark.parametrize("design", ["strang", "dilated_fresh"])
 def test_parametric_noise_matches_many_simulated_collisions(design: str) -> None:
     spec = "depol=1e-3,depol2=5e-3,t1=50us,t2=70us"
     p = OPT
@@ -98,10 +100,10 @@ def test_fake_backend_matches_many_simulated_collisions() -> None:
     from qc_reset.run.backends import fake_backend
 
     be = fake_backend("FakeManilaV2")
-    tqc = transpile_collision(collision_circuit("fresh", OPT, 0.5), be, seed=0)
+    tqc = transpile_collision(collision_circuit("dilated_fresh", OPT, 0.5), be, seed=0)
     initial, final = tqc.layout.initial_index_layout()[:2], tqc.layout.final_index_layout()[:2]
     assert list(initial) == list(final)  # this seed's routing leaves the system in place: repeatable
-    res = noisy_fixed_point("fresh", OPT, 0.5, be, transpiled=tqc)
+    res = noisy_fixed_point("dilated_fresh", OPT, 0.5, be, transpiled=tqc)
     rho = _repeated_density_matrix(tqc, 150, NoiseModel.from_backend(be), initial)
     assert trace_distance(rho, res.rho) < CONVERGED
     assert res.two_qubit_gates == two_qubit_gate_count(tqc) > 2
@@ -110,7 +112,7 @@ def test_fake_backend_matches_many_simulated_collisions() -> None:
 def test_readout_error_on_the_measured_reset_is_a_biased_coin() -> None:
     """With readout flips e, the measured reset fires with q' = q(1 - e) + (1 - q)e: closed form."""
     e, dt = 0.03, 0.5
-    res = noisy_fixed_point("fresh_dynamic", OPT, dt, f"readout={e}")
+    res = noisy_fixed_point("dynamic_fresh", OPT, dt, f"readout={e}")
     q = -math.expm1(-OPT.p1 * dt)
     q_eff = q * (1 - e) + (1 - q) * e
     p1_eff = -math.log1p(-q_eff) / dt
@@ -125,12 +127,23 @@ def test_idle_relaxation_composes_after_the_collision() -> None:
     from qc_reset.model.channels import from_qiskit_superop
 
     idle = Idle(time=2000.0, t1=50e3, t2=40e3)
-    plain = noisy_fixed_point("fresh_dynamic", OPT, 0.5, "depol=1e-3")
-    with_idle = noisy_fixed_point("fresh_dynamic", OPT, 0.5, "depol=1e-3", idle=idle)
+    plain = noisy_fixed_point("dynamic_fresh", OPT, 0.5, "depol=1e-3")
+    with_idle = noisy_fixed_point("dynamic_fresh", OPT, 0.5, "depol=1e-3", idle=idle)
     err = thermal_relaxation_error(idle.t1, idle.t2, idle.time)
     two = from_qiskit_superop(SuperOp(err.expand(err)).data)
     np.testing.assert_allclose(with_idle.superop, two @ plain.superop, atol=EXACT)
     assert with_idle.margin < plain.margin
+
+
+def test_collision_params_path_and_the_model_collision() -> None:
+    """A CollisionParams point (q2 < 1 with measured resets; T > 0 with dephasing measurements) against
+    model.collision's own superoperator: the deferred measurements of both baths and their scratch bits."""
+    cp = CollisionParams(q1=0.4, q2=0.7, phi=0.2, phase=0.5, T1=0.3, T2=0.0)
+    res = noisy_fixed_point("dynamic", cp, None, "depol=0")
+    np.testing.assert_allclose(res.superop, model_collision(cp), atol=EXACT)
+    cp_t = CollisionParams(q1=0.4, q2=1.0, phi=0.2, phase=0.5, T1=0.3, T2=0.2)
+    res = noisy_fixed_point("dilated_fresh", cp_t, None, "depol=0")
+    np.testing.assert_allclose(res.superop, model_collision(cp_t), atol=EXACT)
 
 
 def test_contraction_and_collisions() -> None:
@@ -150,8 +163,9 @@ def test_validation() -> None:
     with pytest.raises(InputError, match="idle needs"):
         Idle(time=-1.0, t1=1.0, t2=1.0)
     with pytest.raises(InputError, match="unbound parameters"):
+        from qc_reset.circuits import designs as circuit_designs
         from qc_reset.circuits.parameters import CircuitParameters
 
-        collision_superop(collision_circuit("fresh", CircuitParameters.create()), "depol=1e-3")
+        collision_superop(circuit_designs.collision_circuit(CircuitParameters.create(), "dilated"), "depol=1e-3")
     with pytest.raises(InputError, match="tol must be"):
-        noisy_fixed_point("fresh", REF, 0.5, "depol=1e-3").collisions_to(0.0)
+        noisy_fixed_point("dynamic_fresh", REF, 0.5, "depol=1e-3").collisions_to(0.0)

@@ -11,13 +11,17 @@ The noise shifts it by about (noise per collision) / (contraction per collision)
 device (a fake IBM backend, or the parametric basis of a :class:`~qc_reset.run.noise.NoiseSpec`); the
 qubits it touches become a compact circuit in which every instruction is followed by *its* error, the
 same errors Aer's ``NoiseModel.from_backend`` attaches (``qiskit_aer.noise.device.basic_device_gate_errors``
-of the device target) or :func:`qc_reset.run.noise.noise_model` builds for a spec. Aer's
-``superop`` method saves the exact superoperator of that circuit in one run; its 16 columns with
-ancillas in :math:`|0\rangle`, partially traced onto the final physical qubits of the system (routing may
-move them), are the package's row-major 16x16 :math:`S`. Mid-circuit measurements are deferred exactly:
-``measure a -> c`` becomes a noise-free CNOT from ``a`` into an extra qubit for ``c`` followed by the
-readout error as a classical flip of that qubit, and an ``if_test`` body becomes a Kraus instruction
-controlled on it (:math:`\{P_0\otimes I\} \cup \{P_1\otimes K_j\}`, the body's noisy Kraus operators).
+of the device target) or :func:`qc_reset.run.noise.noise_model` builds for a spec, each as an exact
+``Kraus`` instruction. Only the 16 system columns of its superoperator are needed (ancillas start in
+:math:`|0\rangle`), so 16 product inputs (:math:`|0\rangle, |1\rangle, |+\rangle, |{+i}\rangle` per system
+qubit) run as ONE Aer density-matrix job, each saving the system's output on its final physical qubits
+(routing may move them), and :math:`S = \mathrm{Out}\,\mathrm{In}^{-1}` is the package's row-major 16x16
+channel (Aer's ``superop`` method would need :math:`16^n` entries for :math:`n` touched qubits).
+Mid-circuit measurements are deferred exactly: ``measure a -> c`` with ``c`` read by an ``if_test``
+becomes a noise-free CNOT from ``a`` into an extra qubit for ``c`` followed by the readout error as a
+classical flip of that qubit, and an ``if_test`` body becomes a Kraus instruction controlled on it
+(:math:`\{P_0\otimes I\} \cup \{P_1\otimes K_j\}`, the body's noisy Kraus operators); a measurement
+whose result is never read is a Z dephasing.
 An optional idle relaxation (:math:`T_1, T_2` for a time :math:`t` on both system qubits) models the
 collision's exposure beyond gate-attached errors (:mod:`qc_reset.run.survival`).
 
@@ -40,11 +44,12 @@ import numpy as np
 from .._checks import InputError, integer, quote
 from ..model import measures
 from ..model.channels import fixed_point, second_eigenvalue
+from ..model.collision import CollisionParams
 from ..model.operators import ComplexArray, FloatArray
 from ..model.params import Params
 from . import noise as noise_mod
 from .backends import transpile_to
-from .designs import DYNAMIC_DESIGNS, check_design, collision_circuit
+from .designs import DYNAMIC_DESIGNS, check_design, collision_circuit, collision_params
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -67,7 +72,7 @@ __all__ = [
 ]
 
 #: Most qubits (touched physical qubits plus one per measured clbit) of a compact noisy collision.
-MAX_COMPACT_QUBITS = 7
+MAX_COMPACT_QUBITS = 10
 
 #: ``(instruction name, physical qubits) -> QuantumError or None``: the error after each instruction.
 ErrorTable = Callable[[str, tuple[int, ...]], "QuantumError | None"]
@@ -246,12 +251,11 @@ def _layout(tqc: QuantumCircuit) -> tuple[list[int], list[int]]:
 
 
 def _exact(err: QuantumError) -> Instruction:
-    """Aer's raw ``superop`` instruction of ``err`` (exact; appending the ``QuantumError`` itself lets Aer
-    convert it with an error of ~1e-10 per instruction, which shifts a slowly contracting fixed point)."""
-    from qiskit.circuit import Instruction
-    from qiskit.quantum_info import SuperOp
+    """A ``Kraus`` instruction of ``err`` (exact; appending the ``QuantumError`` itself lets Aer convert it with
+    an error of ~1e-10 per instruction, which shifts a slowly contracting fixed point)."""
+    from qiskit.quantum_info import Kraus, SuperOp
 
-    return Instruction("superop", err.num_qubits, 0, [SuperOp(err).data])
+    return Kraus(SuperOp(err)).to_instruction()
 
 
 def _controlled_kraus(body_kraus: Sequence[ComplexArray], n_body: int) -> list[ComplexArray]:
@@ -279,11 +283,12 @@ def _noisy_compact(tqc: QuantumCircuit, errors: ErrorTable, device: Any, idle: I
         return out
 
     phys = sorted(touched(tqc, list(range(tqc.num_qubits))) | set(system_out))
-    clbits = sorted({c for _, _, cs in _ops(tqc) for c in cs})
+    # a record qubit only for the clbits that an if_test reads; other measurements just dephase
+    clbits = sorted({tqc.find_bit(op.condition[0]).index for op, _, _ in _ops(tqc) if op.name == "if_else"})
     n = len(phys) + len(clbits)
     if n > MAX_COMPACT_QUBITS:
         raise InputError(f"the transpiled collision touches {len(phys)} qubits and {len(clbits)} clbits; at most "
-                         f"{MAX_COMPACT_QUBITS} in all are supported (the superoperator grows as 16^n)")
+                         f"{MAX_COMPACT_QUBITS} in all are supported (density matrices of 4^n entries)")
     index = {p: i for i, p in enumerate(phys)}
     cindex = {c: len(phys) + i for i, c in enumerate(clbits)}
     out = QuantumCircuit(n)
@@ -295,9 +300,16 @@ def _noisy_compact(tqc: QuantumCircuit, errors: ErrorTable, device: Any, idle: I
             loc = [idx[p] for p in pq]
             if op.name == "barrier":
                 continue
-            if op.name in ("measure", "if_else") and not top:
-                raise InputError(f"nested {op.name!r} inside an if_test body is not supported in a collision")
+            if op.name == "if_else" and not top:
+                raise InputError("nested 'if_else' inside an if_test body is not supported in a collision")
             if op.name == "measure":
+                err = errors(op.name, pq)
+                if err is not None:
+                    target.append(_exact(err), loc)  # relaxation during the measurement
+                if not top or cl[0] not in cindex:  # result never read: a Z dephasing
+                    target.append(Kraus([np.diag([1.0, 0.0]).astype(complex), np.diag([0.0, 1.0]).astype(complex)]),
+                                  loc)
+                    continue
                 e01, e10 = _readout(device, pq[0])
                 c = cindex[cl[0]]
                 target.cx(loc[0], c)  # deferred measurement: the record qubit copies the Z value
@@ -359,43 +371,50 @@ def collision_superop(
     initial, final = _layout(tqc)
     sys_in, sys_out = (initial[0], initial[1]), (final[0], final[1])
     qc, index = _noisy_compact(tqc, errors, device, idle, sys_out)
-    qc.save_superop()
-    result = _superop_sim().run(qc).result()
+    return _system_channel(qc, [index[p] for p in sys_in], [index[p] for p in sys_out])
+
+
+#: Tomographically complete one-qubit inputs (Qiskit labels) whose products probe the 16x16 channel.
+_PROBES = ("0", "1", "+", "r")
+
+
+def _system_channel(qc: QuantumCircuit, sys_in: Sequence[int], sys_out: Sequence[int]) -> ComplexArray:
+    r"""Package 16x16 channel of a compact circuit: input on ``sys_in`` (rest |0>), output on ``sys_out``.
+
+    ``sys_in``, ``sys_out``: compact indices of (Qiskit qubit 0 = paper 2, Qiskit qubit 1 = paper 1). The 16
+    product inputs of :data:`_PROBES` run as one Aer density-matrix job (``set_density_matrix``; only the
+    system's 16 columns of the full superoperator are needed, so memory stays :math:`4^n`, not :math:`16^n`),
+    and :math:`S = \mathrm{Out}\,\mathrm{In}^{-1}` (condition number of In: 9, so rounding stays ~1e-15).
+    """
+    from qiskit.quantum_info import DensityMatrix, Statevector
+    from qiskit_aer.library import SetDensityMatrix
+
+    n = qc.num_qubits
+    circuits, inputs = [], []
+    for a in _PROBES:  # paper qubit 1
+        for b in _PROBES:  # paper qubit 2
+            label = ["0"] * n
+            label[n - 1 - sys_in[1]], label[n - 1 - sys_in[0]] = a, b
+            full = DensityMatrix(Statevector.from_label("".join(label)))
+            s1, s2 = (DensityMatrix(Statevector.from_label(x)).data for x in (a, b))
+            inputs.append(np.kron(s1, s2).reshape(16))
+            run = qc.copy_empty_like()
+            run.append(SetDensityMatrix(full), run.qubits)
+            run.compose(qc, inplace=True)
+            run.save_density_matrix([sys_out[0], sys_out[1]], label="rho")
+            circuits.append(run)
+    result = _density_sim().run(circuits).result()
     if not result.success:
-        raise RuntimeError(f"Aer superop run failed: {result.status}")
-    S = np.asarray(result.data(0)["superop"], dtype=complex)
-    return _system_block(S, qc.num_qubits, [index[p] for p in sys_in], [index[p] for p in sys_out])
+        raise RuntimeError(f"Aer density-matrix run failed: {result.status}")
+    outputs = np.stack([np.asarray(result.data(i)["rho"], dtype=complex).reshape(16) for i in range(16)], axis=1)
+    return outputs @ np.linalg.inv(np.stack(inputs, axis=1))
 
 
 @functools.cache
-def _superop_sim() -> Any:
-    from qiskit_aer import AerSimulator
+def _density_sim() -> Any:
+    from qiskit_aer import AerSimulator  # lazy, heavy
 
-    return AerSimulator(method="superop", max_parallel_threads=1)
-
-
-def _system_block(S: ComplexArray, n: int, sys_in: Sequence[int], sys_out: Sequence[int]) -> ComplexArray:
-    """Package 16x16 block of a column-stacking n-qubit superop: input on ``sys_in`` (others |0>), output traced.
-
-    ``sys_in``, ``sys_out``: compact indices of (Qiskit qubit 0 = paper 2, Qiskit qubit 1 = paper 1).
-    """
-    D = 2**n
-    out = np.zeros((16, 16), dtype=complex)
-    for j in range(4):
-        J = ((j >> 1) & 1) << sys_in[1] | (j & 1) << sys_in[0]
-        for k in range(4):
-            K = ((k >> 1) & 1) << sys_in[1] | (k & 1) << sys_in[0]
-            rho = S[:, J + D * K].reshape(D, D, order="F").reshape([2] * (2 * n))
-            # axis a < n is the row bit of qubit n-1-a; axis n + a the column bit of the same qubit
-            sub_in = [0] * (2 * n)
-            for q in range(n):
-                shared = 2 * n + q  # einsum labels must stay below 52: 3n <= 21
-                sub_in[n - 1 - q] = q if q in sys_out else shared
-                sub_in[2 * n - 1 - q] = (n + q) if q in sys_out else shared
-            o1, o0 = sys_out[1], sys_out[0]
-            red = np.einsum(rho, sub_in, [o1, o0, n + o1, n + o0])
-            out[:, 4 * j + k] = red.reshape(16)
-    return out
+    return AerSimulator(method="density_matrix", max_parallel_threads=1)
 
 
 # ------------------------------------------------------------------------------------------ the record
@@ -409,8 +428,7 @@ class NoisyFixedPoint:
     """
 
     design: str
-    params: Params
-    dt: float
+    collision: CollisionParams
     device: str
     superop: ComplexArray
     rho: ComplexArray
@@ -448,7 +466,7 @@ class NoisyFixedPoint:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (no superoperator)."""
-        return {"design": self.design, "params": self.params.to_dict(), "dt": self.dt, "device": self.device,
+        return {"design": self.design, "collision": self.collision.to_dict(), "device": self.device,
                 "bloch": self.bloch.tolist(), "l1_norm": self.l1_norm, "margin": self.margin,
                 "magic": self.margin > 0, "contraction": self.contraction,
                 "two_qubit_gates": self.two_qubit_gates, "duration_s": self.duration_s}
@@ -462,31 +480,33 @@ def device_label(device: Any) -> str:
 
 
 def noisy_fixed_point(
-    design: str, params: Params, dt: float, device: Any, *, idle: Idle | None = None, seed: int = 0,
-    optimization_level: int = 3, initial_layout: Sequence[int] | None = None,
+    design: str, params: Params | CollisionParams, dt: float | None, device: Any, *, idle: Idle | None = None,
+    seed: int = 0, optimization_level: int = 3, initial_layout: Sequence[int] | None = None,
     transpiled: QuantumCircuit | None = None,
 ) -> NoisyFixedPoint:
     """The noisy fixed point of ``design`` at ``params``, ``dt`` on ``device`` (see the module docstring).
 
     Args:
         design: one of :data:`qc_reset.run.designs.DESIGNS`.
-        params: model parameters (``p2`` unused by the ``fresh`` designs).
-        dt: collision length (model time).
+        params: model parameters :class:`~qc_reset.model.Params` (with ``dt``) or a
+            :class:`~qc_reset.model.collision.CollisionParams` (``dt`` None); ``q2 = 1`` for the ``*_fresh``
+            designs (:func:`qc_reset.run.designs.collision_params`).
+        dt: collision length (model time) for :class:`Params`.
         device: a ``BackendV2`` (e.g. a fake IBM device) or a noisy spec (``"depol=1e-3"``, ``"fake:NAME"``).
         idle: optional idle relaxation per collision.
         seed, optimization_level, initial_layout: transpilation of the collision.
         transpiled: an already transpiled (and bound) collision, to skip building and transpiling.
     """
     design = check_design(design)
-    params = Params.require(params)
+    cp = collision_params(design, params, dt)
     if transpiled is None:
-        qc = collision_circuit(design, params, dt)
+        qc = collision_circuit(design, cp)
         transpiled = transpile_collision(qc, device, seed=seed, optimization_level=optimization_level,
                                          initial_layout=initial_layout)
     elif design in DYNAMIC_DESIGNS and not transpiled.num_clbits:
         raise InputError(f"the transpiled circuit of design {design!r} must keep its measured clbit")
     S = collision_superop(transpiled, device, idle=idle)
     lam = min(second_eigenvalue(S), 1.0)
-    return NoisyFixedPoint(design=design, params=params, dt=float(dt), device=device_label(device), superop=S,
+    return NoisyFixedPoint(design=design, collision=cp, device=device_label(device), superop=S,
                            rho=fixed_point(S), contraction=lam, two_qubit_gates=two_qubit_gate_count(transpiled),
                            duration_s=collision_duration(transpiled, device))
