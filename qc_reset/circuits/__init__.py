@@ -1,8 +1,8 @@
 """Qiskit circuit builders of the collision model; nothing is executed here.
 
 :mod:`.parameters` (qubit mapping, choices, symbolic parameters, angles, size budget), :mod:`.collision`
-(the Trotter-step and state-preparation builders), :mod:`.designs` (one collision in the dilated, dynamic
-and fresh designs), :mod:`.measurement` (tomography measurements) and
+(the Trotter-step and state-preparation builders), :mod:`qc_reset.circuits.designs` (one collision in the
+dilated, dynamic and fresh designs), :mod:`.measurement` (tomography measurements) and
 :mod:`.qasm` (the OpenQASM 3 reference files). Their names are re-exported here, so
 ``qc_reset.circuits.trotter_circuit`` keeps working.
 """

@@ -182,7 +182,8 @@ def step_circuit(
         dt: step length; defaults to ``params.dt`` for :class:`CircuitParameters`.
         order: 1 (Lie-Trotter) or 2 (Strang).
         realization: ``"kraus"``, ``"dilated"`` or ``"dynamic"`` (mid-circuit measurements and one
-            ``if_test`` per bath, :mod:`.designs`; its channel is an average over measurement outcomes).
+            ``if_test`` per bath, :mod:`qc_reset.circuits.designs`; its channel is the sum over measurement
+            outcomes).
         exchange_gate: ``"rxx_ryy"`` (default for kraus), ``"cnot2"`` (default for dilated and dynamic: two CNOTs,
             ``s``/``sdg``/``ry``) or ``"xx_plus_yy"`` (``XXPlusYYGate``; must be transpiled for Aer).
     """

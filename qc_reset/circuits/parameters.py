@@ -50,9 +50,9 @@ __all__ = [
 #: Realizations built from gates, ``Kraus`` and ``reset``: their channel is ``SuperOp(circuit)`` and one Aer
 #: density-matrix run gives the exact state.
 REALIZATIONS: tuple[str, ...] = ("kraus", "dilated")
-#: Realizations with mid-circuit measurements and ``if_test`` (:mod:`.designs`): Aer's density-matrix method
-#: samples the measurement outcomes, so a saved state is an average over the shots; the exact channel is
-#: the sum over measurement branches (:func:`qc_reset.run.dynamic.branch_channel`).
+#: Realizations with mid-circuit measurements and ``if_test`` (:mod:`qc_reset.circuits.designs`): Aer's
+#: density-matrix method samples the measurement outcomes, so a saved state is an average over the shots;
+#: the exact channel is the sum over measurement branches (:func:`qc_reset.run.dynamic.branch_channel`).
 DYNAMIC_REALIZATIONS: tuple[str, ...] = ("dynamic",)
 ORDERS: tuple[int, ...] = (1, 2)
 EXCHANGE_GATES: tuple[str, ...] = ("rxx_ryy", "xx_plus_yy", "cnot2")
