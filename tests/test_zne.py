@@ -12,7 +12,14 @@ from qiskit.quantum_info import Operator, SuperOp
 from qc_reset._checks import InputError
 from qc_reset.model import measures
 from qc_reset.model.params import Params
-from qc_reset.run.zne import ZNEWitness, fold_between_resets, zne_coefficients, zne_tomography, zne_witness
+from qc_reset.run.zne import (
+    ZNEWitness,
+    counted_scales,
+    fold_between_resets,
+    zne_coefficients,
+    zne_tomography,
+    zne_witness,
+)
 from qc_reset.stats.estimators import sample_counts
 from qc_reset.stats.extrapolation import combine, combined_witness_interval, sampling_overhead
 
@@ -86,6 +93,9 @@ def test_exact_zne_moves_the_noisy_witness_to_the_ideal_one(reference_zne: ZNEWi
     # The comparison is with the noiseless circuit of the same steps.
     w = reference_zne
     assert [c["cx"] for c in w.gate_counts] == [w.gate_counts[0]["cx"] * s for s in (1, 3, 5)]
+    # At odd integer scales every gate is folded: the counted noise scale is the nominal one.
+    np.testing.assert_allclose(counted_scales(w.gate_counts, "depol=1e-3"), [1, 3, 5], atol=EXACT)
+    np.testing.assert_allclose(w.effective_scales, w.scales, atol=0)
     # mitiq's extrapolation equals the linear form of the coefficients (used for the error propagation).
     np.testing.assert_allclose(w.bloch_zne, combine(w.bloch_scaled, w.coefficients), atol=1e-12)
     gap_noisy = abs(w.witness_noisy - w.witness_ideal)
@@ -140,3 +150,7 @@ def test_validation() -> None:
         fold_between_resets(_with_resets(), 3.0, folding="local")
     with pytest.raises(InputError, match="scale"):
         fold_between_resets(_with_resets(), 0.5)
+    with pytest.raises(InputError, match="scale_from must be one of"):
+        zne_witness(REFERENCE, "depol=1e-3", steps=2, scale_from="measured")
+    with pytest.raises(InputError, match="no noisy gates"):
+        counted_scales([{"sx": 0, "x": 0, "cx": 0}] * 2, "depol=1e-3")

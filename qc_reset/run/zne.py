@@ -22,6 +22,9 @@ step-size extrapolation; it is calibrated for :math:`\sum_k c_k r(\lambda_k)`, n
 
 Only the parametric noise specs of :mod:`qc_reset.run.noise` are supported: their basis
 (``rz, sx, x, cx``) is what the folded circuits are translated back to without re-routing.
+
+One concept, kept in one module of a little over 400 lines: zero-noise extrapolation of the witness, whose
+folding, coefficients, exact and shot-based runs and their two records share the same scaled circuits.
 """
 
 from __future__ import annotations
@@ -60,7 +63,9 @@ __all__ = [
     "FACTORIES",
     "FOLDINGS",
     "DEFAULT_SCALES",
+    "SCALE_SOURCES",
     "fold_between_resets",
+    "counted_scales",
     "zne_coefficients",
     "ZNEWitness",
     "zne_witness",
@@ -72,6 +77,9 @@ __all__ = [
 FACTORIES: tuple[str, ...] = ("richardson", "linear")
 #: mitiq folding functions by name: ``fold_global`` and ``fold_gates_at_random``.
 FOLDINGS: tuple[str, ...] = ("global", "random")
+#: Where the extrapolation's scale factors come from: the requested (nominal) ones, or the noisy gates counted
+#: in each folded circuit, weighted by the spec's error per gate (:func:`counted_scales`).
+SCALE_SOURCES: tuple[str, ...] = ("nominal", "counted")
 #: Default noise scale factors (odd integers: ``fold_global`` scales every segment exactly).
 DEFAULT_SCALES: tuple[float, ...] = (1.0, 3.0, 5.0)
 
@@ -184,6 +192,22 @@ def _noisy_ops(qc: QuantumCircuit) -> dict[str, int]:
     return {k: int(ops.get(k, 0)) for k in ("sx", "x", "cx")}
 
 
+def counted_scales(gate_counts: Sequence[dict[str, int]], spec: str | noise_mod.NoiseSpec) -> FloatArray:
+    r"""Scale factors counted on the folded circuits: :math:`E_k/E_1`, :math:`E = w_1 (n_{sx} + n_x) + w_2 n_{cx}`.
+
+    The weights are the spec's depolarizing parameters (``depol``, ``depol2``), or, without depolarizing
+    error, the gate durations (the relaxation exposure). At odd integer scales of ``fold_global`` they equal
+    the nominal ones; at fractional scales mitiq folds whole gates of each short segment, so the counted
+    factor differs from the requested one (e.g. 1.82 for 2 on the dilated circuit).
+    """
+    s = _parametric(spec)
+    w1, w2 = (s.depol, s.two_qubit_depol) if s.depol or s.two_qubit_depol else (s.gate_time, s.gate_time2)
+    e = np.array([w1 * (c["sx"] + c["x"]) + w2 * c["cx"] for c in gate_counts], dtype=float)
+    if e[0] <= 0:
+        raise InputError("the unscaled circuit has no noisy gates to count")
+    return e / e[0]
+
+
 def _witness(r: FloatArray) -> float:
     return float(measures.l1_norm(r)) - 1.0
 
@@ -194,7 +218,9 @@ class ZNEWitness:
 
     ``bloch_scaled`` (K, 3): Aer's noisy state at each scale factor; ``bloch_zne`` mitiq's extrapolation;
     ``bloch_ideal`` the noiseless circuit state (:math:`S^N\rho_0`, same steps); ``bloch_exact`` the
-    continuous steady state; ``gate_counts`` the noisy gates (``sx``, ``x``, ``cx``) of each folded circuit.
+    continuous steady state; ``gate_counts`` the noisy gates (``sx``, ``x``, ``cx``) of each folded circuit;
+    ``effective_scales`` the scale factors of the extrapolation (``scales``, or :func:`counted_scales`) and
+    ``coefficients`` its linear weights at them.
     """
 
     params: Params
@@ -203,6 +229,7 @@ class ZNEWitness:
     steps: int
     noise: str
     scales: FloatArray
+    effective_scales: FloatArray
     factory: str
     folding: str
     coefficients: FloatArray
@@ -214,8 +241,10 @@ class ZNEWitness:
 
     def __post_init__(self) -> None:
         k = len(self.scales)
-        if np.shape(self.bloch_scaled) != (k, 3) or np.shape(self.coefficients) != (k,) or len(self.gate_counts) != k:
-            raise InputError("bloch_scaled, coefficients and gate_counts must have one entry per scale factor")
+        if (np.shape(self.bloch_scaled) != (k, 3) or np.shape(self.coefficients) != (k,)
+                or np.shape(self.effective_scales) != (k,) or len(self.gate_counts) != k):
+            raise InputError("bloch_scaled, coefficients, effective_scales and gate_counts must have one entry per "
+                             "scale factor")
 
     @property
     def witness_noisy(self) -> float:
@@ -236,7 +265,8 @@ class ZNEWitness:
         """JSON-ready fields and the three witnesses."""
         return {
             "params": self.params.to_dict(), "dt": self.dt, "order": self.order, "steps": self.steps,
-            "noise": self.noise, "scales": self.scales.tolist(), "factory": self.factory, "folding": self.folding,
+            "noise": self.noise, "scales": self.scales.tolist(), "effective_scales": self.effective_scales.tolist(),
+            "factory": self.factory, "folding": self.folding,
             "coefficients": self.coefficients.tolist(), "bloch_scaled": self.bloch_scaled.tolist(),
             "bloch_zne": self.bloch_zne.tolist(), "bloch_ideal": self.bloch_ideal.tolist(),
             "bloch_exact": self.bloch_exact.tolist(), "gate_counts": list(self.gate_counts),
@@ -245,15 +275,23 @@ class ZNEWitness:
 
 
 def _setup(params: Params, noise: Any, dt: float, order: int, steps: int | str, tol: float, scales: Any,
-           factory: str, folding: str) -> tuple[Params, noise_mod.NoiseSpec, int, int, FloatArray, FloatArray]:
+           factory: str, folding: str, scale_from: str) -> tuple[Params, noise_mod.NoiseSpec, int, int, FloatArray]:
     params = Params.require(params)
     spec = _parametric(noise)
     validate_dt(dt)
     order = check_order(order)
     x = extrapolation_nodes("scales", scales, lo=1.0, lo_open=False)
     choice("folding", folding, FOLDINGS)
-    c = zne_coefficients(x, factory=factory)
-    return params, spec, order, resolve_steps(params, dt, order, steps, tol), x, c
+    choice("factory", factory, FACTORIES)
+    choice("scale_from", scale_from, SCALE_SOURCES)
+    return params, spec, order, resolve_steps(params, dt, order, steps, tol), x
+
+
+def _effective(x: FloatArray, counts: Sequence[dict[str, int]], spec: noise_mod.NoiseSpec, scale_from: str,
+               factory: str) -> tuple[FloatArray, FloatArray]:
+    """The scale factors of the extrapolation and its coefficients there."""
+    eff = x if scale_from == "nominal" else counted_scales(counts, spec)
+    return eff, zne_coefficients(eff, factory=factory)
 
 
 def zne_witness(
@@ -267,22 +305,27 @@ def zne_witness(
     scales: Sequence[float] = DEFAULT_SCALES,
     factory: str = "richardson",
     folding: str = "global",
+    scale_from: str = "nominal",
     seed: int = 0,
 ) -> ZNEWitness:
     """Zero-noise extrapolation with exact expectation values: Aer density matrices of the folded noisy circuits.
 
-    ``steps="auto"`` converges the ideal step channel to ``tol``; ``seed`` fixes the transpiler and random folding.
+    ``steps="auto"`` converges the ideal step channel to ``tol``; ``seed`` fixes the transpiler and random folding;
+    ``scale_from="counted"`` extrapolates in the noisy-gate counts of the folded circuits (:func:`counted_scales`)
+    instead of the requested ``scales``.
     """
-    params, spec, order, n, x, c = _setup(params, noise, dt, order, steps, tol, scales, factory, folding)
+    params, spec, order, n, x = _setup(params, noise, dt, order, steps, tol, scales, factory, folding, scale_from)
     seed = int_seed(seed)
     circuits = _scaled_circuits(params, spec, float(dt), order, n, x, folding, seed)
     counts = tuple(_noisy_ops(qc) for qc in circuits)
+    eff, c = _effective(x, counts, spec, scale_from, factory)
     sim: AerSimulator = noise_mod.simulator(spec)
     result = sim.run([with_saved_state(qc.copy()) for qc in circuits]).result()
     r = np.array([measures.bloch_vector(np.asarray(result.data(i)["rho"])) for i in range(len(circuits))])
     rss = measures.bloch_vector(exact.steady_state(params.g, params.p1, params.p2, params.T1, params.T2))
-    return ZNEWitness(params=params, dt=float(dt), order=order, steps=n, noise=str(spec), scales=x, factory=factory,
-                      folding=folding, coefficients=c, bloch_scaled=r, bloch_zne=_extrapolate(x, r, factory),
+    return ZNEWitness(params=params, dt=float(dt), order=order, steps=n, noise=str(spec), scales=x,
+                      effective_scales=eff, factory=factory, folding=folding, coefficients=c, bloch_scaled=r,
+                      bloch_zne=_extrapolate(eff, r, factory),
                       bloch_ideal=measures.bloch_vector(ideal_state(params, float(dt), order, n)),
                       bloch_exact=np.asarray(rss, dtype=float), gate_counts=counts)
 
@@ -301,6 +344,7 @@ class ZNETomography:
     steps: int
     noise: str
     scales: FloatArray
+    effective_scales: FloatArray
     factory: str
     coefficients: FloatArray
     shots: int
@@ -322,7 +366,8 @@ class ZNETomography:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
         return {"params": self.params.to_dict(), "dt": self.dt, "order": self.order, "steps": self.steps,
-                "noise": self.noise, "scales": self.scales.tolist(), "factory": self.factory,
+                "noise": self.noise, "scales": self.scales.tolist(),
+                "effective_scales": self.effective_scales.tolist(), "factory": self.factory,
                 "coefficients": self.coefficients.tolist(), "shots": self.shots, "counts": self.counts.tolist(),
                 "bloch": self.bloch.tolist(), "stderr": self.stderr.tolist(), "cov": self.cov.tolist(),
                 "magic_witness": self.witness.to_dict(), "seed": self.seed}
@@ -341,6 +386,7 @@ def zne_tomography(
     scales: Sequence[float] = DEFAULT_SCALES,
     factory: str = "richardson",
     folding: str = "global",
+    scale_from: str = "nominal",
     level: float = DEFAULT_LEVEL,
 ) -> ZNETomography:
     """Zero-noise extrapolation from shots: X, Y, Z measurements of qubit 1 on each folded circuit (Aer).
@@ -349,11 +395,12 @@ def zne_tomography(
     the random folding and Aer's sampler. The witness interval propagates each scale's binomial standard
     errors through the extrapolation coefficients (:func:`qc_reset.stats.extrapolation.combined_witness`).
     """
-    params, spec, order, n, x, c = _setup(params, noise, dt, order, steps, tol, scales, factory, folding)
+    params, spec, order, n, x = _setup(params, noise, dt, order, steps, tol, scales, factory, folding, scale_from)
     shots = check_shots(shots)
     recorded = fresh_seed() if seed is None else (seed if isinstance(seed, int) else None)
     s_transpile, s_sim = (stream_seed(ss) for ss in seed_streams(recorded if seed is None else seed, 2))
     circuits = _scaled_circuits(params, spec, float(dt), order, n, x, folding, s_transpile)
+    eff, c = _effective(x, [_noisy_ops(qc) for qc in circuits], spec, scale_from, factory)
     tomo = [qc for k, sc in enumerate(circuits)
             for qc in noisy_tomography_circuits(sc, SYSTEM_QUBITS[1], {"steps": n, "scale": float(x[k])})]
     result = noise_mod.simulator(spec).run(tomo, shots=shots, seed_simulator=s_sim).result()
@@ -361,6 +408,6 @@ def zne_tomography(
                        for k in range(len(x))], dtype=np.int64)
     r, C = combined_estimate(counts, c)
     return ZNETomography(params=params, dt=float(dt), order=order, steps=n, noise=str(spec), scales=x,
-                         factory=factory, coefficients=c, shots=shots, counts=counts, bloch=r, cov=C,
-                         witness=combined_witness(counts, c, level), seed=recorded)
+                         effective_scales=eff, factory=factory, coefficients=c, shots=shots, counts=counts,
+                         bloch=r, cov=C, witness=combined_witness(counts, c, level), seed=recorded)
 
