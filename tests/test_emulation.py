@@ -276,7 +276,9 @@ def test_cli_fake_backend_noisy_tomography(capsys: pytest.CaptureFixture[str]) -
                  "--seed", "1", "--resamples", "50", "--mitigate", "--json"])
     assert code == 0
     d = json.loads(capsys.readouterr().out)
-    assert d["noise"] == "fake:FakeManilaV2" and d["shots"] == 2000 and d["steps"] == 6
+    # simulate turns the device's idle noise on (an unset idle= of the spec) and says so in the label
+    assert d["noise"] == "fake:FakeManilaV2,idle=on" and d["shots"] == 2000 and d["steps"] == 6
+    assert d["idle_noise"] is True and d["budget"]["measurements"] == 1  # the tomography circuit's readout
     assert {"bloch", "stderr", "l1_coherence", "magic_witness"} <= set(d["tomography"])
     assert d["tomography"]["magic_witness"]["verdict"] in ("magic", "stabilizer", "inconclusive")
     assert d["mitigation"] is not None

@@ -163,7 +163,9 @@ def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 
 def test_cli_backend_fake(capsys: pytest.CaptureFixture[str]) -> None:
-    rc, out, _ = _cli(capsys, "--backend", "fake:FakeManilaV2", "--dt", "0.5", "--steps", "4", "--json")
+    # --no-idle-noise: the library's backend= run below is unscheduled (gate and readout noise only)
+    rc, out, _ = _cli(capsys, "--backend", "fake:FakeManilaV2", "--dt", "0.5", "--steps", "4", "--no-idle-noise",
+                      "--json")
     assert rc == 0
     d = json.loads(out)
     assert d["noise"] == "backend:fake_manila" and d["steps"] == 4

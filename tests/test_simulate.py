@@ -221,6 +221,84 @@ def test_cli_simulate_bad_input(capsys: pytest.CaptureFixture[str], args: list[s
 
 
 def test_cli_export_qasm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from qiskit import qasm3
+
     assert main(["export-qasm", "--out", str(tmp_path)]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dilated_run.qasm", "dilated_step.qasm", "reference.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dilated_run.qasm", "dilated_step.qasm", "manifest.json",
+                                                          "reference.json"]
     assert "dilated_run.qasm" in capsys.readouterr().out
+    # the manifest's logical budgets, against counts read back from the written files
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    steps = json.loads((tmp_path / "reference.json").read_text())["steps"]
+    step = qasm3.loads((tmp_path / "dilated_step.qasm").read_text())
+    b = manifest["files"]["dilated_step.qasm"]["budget"]
+    ops = step.count_ops()
+    assert (b["two_qubit_gates"], b["multi_qubit_gates"], b["resets"], b["measurements"], b["depth"]) == (
+        ops["cx"], ops["ccx"], ops["reset"], 0, step.depth())
+    assert b["duration_s"] is None and b["estimated_success"] is None
+    run = manifest["files"]["dilated_run.qasm"]
+    assert run["collisions"] == steps
+    flat = C.trotter_circuit(C.REFERENCE_PARAMS, C.REFERENCE_DT, steps, order=C.REFERENCE_ORDER,
+                             realization="dilated", save=False)  # the loop of the file, unrolled
+    assert (run["budget"]["two_qubit_gates"], run["budget"]["resets"]) == (flat.count_ops()["cx"],
+                                                                          flat.count_ops()["reset"])
+    assert run["budget"]["per_collision"]["resets"] == pytest.approx(flat.count_ops()["reset"] / steps)
+    # ... and the committed folder is what the command writes
+    repo = Path(__file__).resolve().parent.parent / "circuits"
+    assert (tmp_path / "manifest.json").read_bytes() == (repo / "manifest.json").read_bytes()
+
+
+# ------------------------------------------------------------------------------- device budget in simulate
+DEVICE = [*SIM, "--dt", "0.5", "--backend", "fake:FakeManilaV2", "--seed", "5"]
+
+
+def test_cli_device_budget_json_and_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    from qc_reset.run.backends import fake_backend
+    from qc_reset.run.budget import MIN_ESTIMATED_SUCCESS
+
+    assert main([*DEVICE, "--steps", "3", "--json"]) == 0
+    out, err = capsys.readouterr()
+    d = json.loads(out)
+    b = d["budget"]
+    for key in ("two_qubit_gates", "depth", "resets", "measurements", "duration_s", "estimated_success"):
+        assert key in b and key in b["per_collision"]
+    # independently: the same circuit transpiled by Qiskit at level 3 with the run's transpiler seed
+    device = fake_backend("FakeManilaV2")
+    qc = C.trotter_circuit(Params(0.06, 0.3, 0.3, 0.1, 0.0), 0.5, 3, order=2, realization="dilated", save=False)
+    tq = transpile(qc, backend=device, optimization_level=3, seed_transpiler=5)
+    ops = tq.count_ops()
+    assert (b["two_qubit_gates"], b["resets"], b["measurements"], b["depth"]) == (ops["cx"], ops["reset"], 0,
+                                                                                  tq.depth())
+    assert b["duration_s"] == pytest.approx(tq.estimate_duration(device.target, unit="s"), rel=1e-9)
+    assert b["per_collision"]["two_qubit_gates"] == pytest.approx(ops["cx"] / 3)
+    assert d["idle_noise"] is True and "idle period" in d["noise_scope"]
+    # three steps on FakeManilaV2: below the warning level, one stderr line
+    assert b["estimated_success"] < MIN_ESTIMATED_SUCCESS
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("warning:") and "estimated success" in lines[0]
+
+
+def test_cli_device_budget_table_and_no_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*DEVICE, "--steps", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert "budget: two-qubit gates" in out and "per step" in out and "idle noise" in out
+    assert "warning:" not in err
+
+
+def test_cli_no_idle_noise(capsys: pytest.CaptureFixture[str]) -> None:
+    from qc_reset.run.backends import fake_backend
+    from qc_reset.run.device_noise import device_pass_manager
+    from qc_reset.run.tomography import noisy_state
+
+    assert main([*DEVICE, "--steps", "2", "--json"]) == 0
+    on = json.loads(capsys.readouterr().out)
+    assert main([*DEVICE, "--steps", "2", "--no-idle-noise", "--json"]) == 0
+    off = json.loads(capsys.readouterr().out)
+    assert off["idle_noise"] is False and off["budget"] == on["budget"]
+    device = fake_backend("FakeManilaV2")
+    rho, _ = noisy_state(Params(0.06, 0.3, 0.3, 0.1, 0.0), backend=device, dt=0.5, steps=2,
+                         pass_manager=device_pass_manager(device, seed=5))
+    np.testing.assert_allclose(on["bloch_circuit"], measures.bloch_vector(rho), atol=1e-12)
+    assert main([*SIM, "--noise", "depol=1e-3", "--no-idle-noise"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "--no-idle-noise applies to device noise" in err

@@ -1,11 +1,13 @@
 """The OpenQASM 3 reference files of the dilated circuits: the reference point, its circuits, their export.
 
-``qc-reset export-qasm --out circuits/`` writes them; regenerating is byte-identical.
+``qc-reset export-qasm --out circuits/`` writes them, with ``manifest.json`` (each file's logical budget,
+:func:`qc_reset.run.budget.circuit_budget` without a device target); regenerating is byte-identical.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +63,14 @@ def reference_circuits() -> tuple[dict[str, QuantumCircuit], dict[str, Any]]:
     return {"dilated_step": step, "dilated_run": run}, meta
 
 
-def export_qasm(out: str | Path) -> list[Path]:
+def export_qasm(out: str | Path, *, budget: Callable[[QuantumCircuit, int], dict[str, Any]] | None = None
+                ) -> list[Path]:
     """Write ``dilated_step.qasm``, ``dilated_run.qasm`` and ``reference.json`` into ``out``.
 
-    The output is deterministic: regenerating gives byte-identical files.
+    With ``budget`` (called with each circuit and its number of collisions, returning a JSON-ready dict, e.g.
+    ``circuit_budget(qc, collisions=n).to_dict()`` of :mod:`qc_reset.run.budget`) also ``manifest.json``: per
+    file its description, collisions and budget. The output is deterministic: regenerating gives
+    byte-identical files.
     """
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -87,4 +93,11 @@ def export_qasm(out: str | Path) -> list[Path]:
     path = folder / "reference.json"
     atomic_write_text(path, json.dumps(meta, indent=1) + "\n")
     paths.append(path)
+    if budget is not None:
+        collisions = {"dilated_step": 1, "dilated_run": int(meta["steps"])}
+        files = {f"{name}.qasm": {"description": what[name], "collisions": collisions[name],
+                                  "budget": budget(qc, collisions[name])} for name, qc in circs.items()}
+        path = folder / "manifest.json"
+        atomic_write_text(path, json.dumps({"files": files, "reference": "reference.json"}, indent=1) + "\n")
+        paths.append(path)
     return paths

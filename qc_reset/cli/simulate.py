@@ -15,6 +15,7 @@ Routes: ``gates`` runs the gate-level circuit of the chosen realization (``kraus
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, Any
 
 from .._checks import InputError, quote
@@ -83,6 +84,9 @@ def register(sub: Any) -> None:
     p.add_argument("--optimization-level", type=whole_number(), default=None, metavar="0-3",
                    help="transpiler optimization level of the noisy circuit (default 3 with --backend, 1 with "
                         "--noise); needs --backend or a --noise model")
+    p.add_argument("--no-idle-noise", dest="idle_noise", action="store_false",
+                   help="device noise without time: no ALAP schedule, so idle qubits (waiting for resets, "
+                        "measurements, other gates) do not relax; for comparison (needs --backend or --noise fake:)")
     p.add_argument("--seed", type=whole_number(), default=None, metavar="S",
                    help="random seed (integer >= 0): shots, transpiler, calibration, bootstrap; needs --shots or "
                         "--noise (without shots it seeds the transpiler). With --shots and no seed a fresh one is "
@@ -127,6 +131,8 @@ def _validate_device(args: argparse.Namespace, spec: NoiseSpec) -> None:
         raise InputError("--backend and --noise are exclusive: the device brings its own noise model")
     if args.backend is not None and args.max_gate_error:
         raise InputError("--max-gate-error scans a parametric --noise spec; it does not apply to --backend")
+    if not args.idle_noise and args.backend is None and spec.kind != "fake":
+        raise InputError("--no-idle-noise applies to device noise: it needs --backend fake:NAME or --noise fake:NAME")
     if args.optimization_level is not None:
         if not 0 <= args.optimization_level <= 3:
             raise InputError(f"optimization_level must be 0, 1, 2 or 3; got {args.optimization_level}")
@@ -178,8 +184,21 @@ def run(args: argparse.Namespace) -> int:
                          realization=args.realization, route=args.route, tol=args.tol, shots=args.shots,
                          noise=spec, seed=args.seed, level=args.level, n_resamples=args.resamples,
                          mitigate=args.mitigate, gate_error_threshold=args.max_gate_error, backend=backend,
-                         optimization_level=args.optimization_level)
+                         optimization_level=args.optimization_level,
+                         idle_noise=None if args.idle_noise else False)
+    _warn_budget(d)
     return _print(args, d, spec)
+
+
+def _warn_budget(d: dict[str, Any]) -> None:
+    """One ``warning:`` line on stderr when the device circuit's estimated success is below the level."""
+    from ..run.budget import MIN_ESTIMATED_SUCCESS  # lazy, with the library call above
+
+    p = (d.get("budget") or {}).get("estimated_success")
+    if p is not None and p < MIN_ESTIMATED_SUCCESS:
+        print(f"warning: the device circuit's estimated success probability is {p:.3g}, below "
+              f"{MIN_ESTIMATED_SUCCESS:g} (qc_reset.run.budget.MIN_ESTIMATED_SUCCESS): a device run of it would "
+              "mostly show noise", file=sys.stderr)
 
 
 def _time(ns: float) -> str:
@@ -213,6 +232,25 @@ def _circuit_label(d: dict[str, Any]) -> str:
     return f"{what}, order {d['order']}, dt {fmt(float(d['dt']))}, route {d['route']}"
 
 
+def _budget_rows(b: dict[str, Any]) -> list[tuple[str, object]]:
+    """The device circuit's budget: totals and per collision (Trotter step)."""
+    per = b.get("per_collision") or {}
+
+    def both(key: str, unit: float = 1.0, suffix: str = "") -> str:
+        total, one = b.get(key), per.get(key)
+        if total is None:
+            return "-"
+        return f"{fmt(total / unit)}{suffix}" + ("" if one is None else f" ({fmt(one / unit)}{suffix} per step)")
+
+    return [
+        ("budget: two-qubit gates", both("two_qubit_gates")),
+        ("budget: depth", both("depth")),
+        ("budget: resets, measurements", f"{b['resets']}, {b['measurements']}"),
+        ("budget: duration", both("duration_s", 1e-6, " us")),
+        ("budget: estimated success", both("estimated_success")),
+    ]
+
+
 def _print(args: argparse.Namespace, d: dict[str, Any], spec: NoiseSpec) -> int:
     if args.json:
         print(to_json(d))
@@ -222,6 +260,7 @@ def _print(args: argparse.Namespace, d: dict[str, Any], spec: NoiseSpec) -> int:
         ("circuit", _circuit_label(d)),
         ("noise", describe_noise(spec) if args.backend is None else f"{args.backend} (device noise model)"),
         *([("noise scope", d["noise_scope"])] if "noise_scope" in d else []),
+        *([("idle noise", "on (ALAP schedule)" if d["idle_noise"] else "off")] if "idle_noise" in d else []),
         ("steps", d["steps"]),
         ("bloch circuit (rx, ry, rz)", fmt_vec(d["bloch_circuit"])),
         ("bloch exact   (rx, ry, rz)", fmt_vec(d["bloch_exact"])),
@@ -247,6 +286,8 @@ def _print(args: argparse.Namespace, d: dict[str, Any], spec: NoiseSpec) -> int:
         if d.get("mitigation"):
             a = ", ".join("[" + fmt_vec(row, signed=False)[1:-1] + "]" for row in d["mitigation"]["assignment"])
             rows.append(("readout assignment A", f"[{a}]"))
+    if "budget" in d:
+        rows += _budget_rows(d["budget"])
     if "max_gate_error" in d:
         m = d["max_gate_error"]
         rows.append(("max gate error (magic)",

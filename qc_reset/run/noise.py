@@ -24,10 +24,12 @@ into a frozen :class:`NoiseSpec`:
   The circuits are transpiled to the basis ``rz, sx, x, cx, reset, measure``; ``rz`` is virtual
   (error-free), there is no idle noise (only gate-attached errors, as in Aer's device models without
   scheduling) and ``reset`` is ideal.
-* ``fake:<Backend>[,layout=a-b-c-d]``: ``NoiseModel.from_backend`` of a fake IBM device of
+* ``fake:<Backend>[,layout=a-b-c-d][,idle=off]``: ``NoiseModel.from_backend`` of a fake IBM device of
   ``qiskit_ibm_runtime.fake_provider`` (e.g. ``fake:FakeManilaV2``); circuits are transpiled to its
   basis gates and coupling map, with the optional initial layout (physical qubits of Qiskit qubits
-  0-3: paper qubit 2, paper qubit 1, two ancillas).
+  0-3: paper qubit 2, paper qubit 1, two ancillas). ``idle=on``: circuits are scheduled ALAP with delays and
+  idle qubits relax (:mod:`qc_reset.run.device_noise`); ``idle=off`` or unset: gate and readout noise only
+  (as ``backend=`` tomography runs), but :func:`qc_reset.run.summary.simulate_summary` turns unset to on.
 
 The fake devices are listed by :mod:`qc_reset.run.backends`; readout calibration is
 :mod:`qc_reset.run.calibration`, its mitigation math :mod:`qc_reset.stats.mitigation`, and the
@@ -46,7 +48,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from .._checks import InputError, integer, quote, real_scalar
-from .backends import check_fake_name, fake_backend, require_instructions
+from .backends import DEVICE_OPTIMIZATION_LEVEL, check_fake_name, fake_backend, require_instructions
+from .device_noise import device_pass_manager
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -103,6 +106,7 @@ class NoiseSpec:
     readout: tuple[float, float] = (0.0, 0.0)
     backend: str | None = None
     layout: tuple[int, ...] | None = None
+    idle: bool | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, str) or self.kind not in NOISE_KINDS:
@@ -149,6 +153,8 @@ class NoiseSpec:
         object.__setattr__(self, "readout", (float(self.readout[0]), float(self.readout[1])))
         if self.kind == "fake" and self.backend is None:
             raise InputError("noise kind 'fake' needs a backend name")
+        if self.idle is not None and (not isinstance(self.idle, bool) or self.kind != "fake"):
+            raise InputError(f"noise idle must be None, or a bool for a fake device; got {quote(self.idle)}")
         if self.layout is not None:
             if len(self.layout) != 4 or len(set(self.layout)) != 4 or min(self.layout) < 0:
                 raise InputError(f"noise layout must be 4 distinct physical qubits a-b-c-d; got {quote(self.layout)}")
@@ -179,7 +185,7 @@ class NoiseSpec:
             return "none"
         if self.kind == "fake":
             lay = "" if self.layout is None else ",layout=" + "-".join(map(str, self.layout))
-            return f"fake:{self.backend}{lay}"
+            return f"fake:{self.backend}{lay}" + ("" if self.idle is None else f",idle={'on' if self.idle else 'off'}")
         parts = []
         if self.depol:
             parts.append(f"depol={_fmt(self.depol)}")
@@ -229,13 +235,11 @@ class NoiseSpec:
         return spec
 
 
-
 def _fmt(x: float | None) -> str:
     """Shortest of ``%g`` and ``repr`` that parses back to the same float (canonical strings round-trip)."""
     assert x is not None
     short = f"{x:g}"
     return short if float(short) == x else repr(float(x))
-
 
 
 def _spec_number(key: str, text: str, *, time: bool = False) -> float:
@@ -252,22 +256,25 @@ def _spec_number(key: str, text: str, *, time: bool = False) -> float:
     return value
 
 
-
 def _parse_fake(rest: str) -> NoiseSpec:
-    """``<Backend>[,layout=a-b-c-d]``, the part of a spec after ``fake:``."""
-    name, _, opts = rest.partition(",")
+    """``<Backend>[,layout=a-b-c-d][,idle=on|off]``, the part of a spec after ``fake:``."""
+    name, *opts = (s.strip() for s in rest.split(","))
     check_fake_name(name)
-    layout = None
-    if opts:
-        key, _, val = opts.partition("=")
-        if key.strip() != "layout" or not val:
-            raise InputError(f"fake backend option must be layout=a-b-c-d; got {quote(opts)}")
+    fields: dict[str, Any] = {}
+    for opt in opts:
+        key, _, val = (s.strip() for s in opt.partition("="))
+        if key not in ("layout", "idle") or not val or key in fields:
+            raise InputError(f"fake backend options are layout=a-b-c-d and idle=on|off, once each; got {quote(opt)}")
+        if key == "idle":
+            if val not in ("on", "off"):
+                raise InputError(f"noise idle must be on or off; got {quote(val)}")
+            fields["idle"] = val == "on"
+            continue
         try:
-            layout = tuple(int(q) for q in val.split("-"))
+            fields["layout"] = tuple(int(q) for q in val.split("-"))
         except ValueError:
             raise InputError(f"noise layout must be 4 distinct physical qubits a-b-c-d; got {quote(val)}") from None
-    return NoiseSpec(kind="fake", backend=name, layout=layout)
-
+    return NoiseSpec(kind="fake", backend=name, **fields)
 
 
 def parse_noise(spec: str | NoiseSpec) -> NoiseSpec:
@@ -304,7 +311,6 @@ def parse_noise(spec: str | NoiseSpec) -> NoiseSpec:
         else:
             fields[key] = _spec_number(key, val, time=key.startswith(("t", "gate")))
     return NoiseSpec(kind="parametric", **fields)
-
 
 
 def noise_model(spec: str | NoiseSpec) -> NoiseModel | None:
@@ -345,12 +351,15 @@ def simulator(spec: NoiseSpec) -> AerSimulator:
 
 
 def transpile_for(
-    circuits: _Circuits, spec: NoiseSpec, *, seed: int = 0, extra: Sequence[str] = (), optimization_level: int = 1
+    circuits: _Circuits, spec: NoiseSpec, *, seed: int = 0, extra: Sequence[str] = (),
+    optimization_level: int | None = None,
 ) -> _Circuits:
     """Transpile to the spec's hardware: ``BASIS_GATES`` (parametric) or the fake device with its layout.
 
     ``none`` returns the circuits unchanged. ``seed`` fixes the transpiler's randomized passes;
-    ``optimization_level`` (0-3) is the preset pass manager's level.
+    ``optimization_level`` (0-3) is the preset pass manager's level (default 1 parametric, 3 on a device).
+    On a fake device with ``spec.idle`` True the circuits are also scheduled ALAP with delays and get the
+    measurement and reset noise passes (:func:`qc_reset.run.device_noise.device_pass_manager`).
     For a fake device, its ``target`` must hold every non-gate instruction of the circuits (``reset``,
     ``measure``), a two-qubit gate, and the native instructions ``extra`` that the caller appends
     after transpiling; otherwise ``InputError`` names what is missing (:func:`require_instructions`).
@@ -361,7 +370,8 @@ def transpile_for(
 
     spec = parse_noise(spec)
     seed = integer("seed", seed, lo=0, hi=2**63 - 1)
-    level = integer("optimization_level", optimization_level, lo=0, hi=3)
+    default = DEVICE_OPTIMIZATION_LEVEL if spec.kind == "fake" else 1
+    level = integer("optimization_level", default if optimization_level is None else optimization_level, lo=0, hi=3)
     if spec.kind == "none":
         return circuits
     if spec.kind == "parametric":
@@ -370,15 +380,13 @@ def transpile_for(
     if spec.layout is not None and max(spec.layout) >= backend.num_qubits:
         raise InputError(f"noise layout {spec.layout} exceeds the {backend.num_qubits} qubits of {spec.backend}")
     qcs = circuits if isinstance(circuits, list | tuple) else [circuits]
-    needed = {"two-qubit gate"} if qcs else set()
-    needed |= set(extra)
+    needed = ({"two-qubit gate"} if qcs else set()) | set(extra)
     for qc in qcs:
         needed |= {op.name for op in (inst.operation for inst in qc.data)
                    if not isinstance(op, Gate)} - {"barrier"}
     require_instructions(backend, needed, f"the circuits on fake:{spec.backend}")
-    return transpile(circuits, backend=backend, initial_layout=list(spec.layout) if spec.layout else None,
-                     optimization_level=level, seed_transpiler=seed)
-
+    return device_pass_manager(backend, optimization_level=level, seed=seed, initial_layout=spec.layout,
+                               idle_noise=bool(spec.idle)).run(circuits)
 
 
 def check_device(spec: str | NoiseSpec, needed: Sequence[str]) -> None:
