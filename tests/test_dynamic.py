@@ -160,6 +160,21 @@ def test_aer_tomography_of_dynamic_steps_within_shot_noise() -> None:
         assert abs(est - exact[k]) <= Z_BOUND * stderr, (k, est, exact[k], stderr)
 
 
+def test_run_tomography_of_dynamic_circuits_reads_the_meas_register() -> None:
+    """The package's tomography run on the dynamic circuit (which has mid-circuit bits of its own)."""
+    from qc_reset.run.tomography import ideal_state, run_tomography
+
+    P, dt, n = Params(0.35, 0.3, 0.7, 0.2, 0.3), 0.5, 3
+    res = run_tomography(P, dt=dt, steps=n, order=2, realization="dynamic", route="gates", shots=3000, seed=5)
+    d = res.to_dict()
+    rho = ideal_state(P, dt, 2, n)
+    pauli = [np.array([[0, 1], [1, 0]]), np.array([[0, -1j], [1j, 0]]), np.diag([1, -1])]
+    rho1 = np.einsum("abcb->ac", rho.reshape(2, 2, 2, 2))
+    exact = np.array([np.real(np.trace(rho1 @ p)) for p in pauli])
+    tomo = d["tomography"]
+    assert np.all(np.abs(np.asarray(tomo["bloch"]) - exact) <= Z_BOUND * np.asarray(tomo["stderr"]))
+
+
 def test_simulate_gates_route_with_dynamic_is_a_shot_average() -> None:
     """Aer's density-matrix method samples mid-circuit measurements: the saved state of a dynamic circuit is
     the average of its 1024 (default) shots, near but not equal to the exact state."""

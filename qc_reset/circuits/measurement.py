@@ -91,7 +91,8 @@ def tomography_circuits(
 ) -> list[QuantumCircuit]:
     """The X, Y, Z tomography circuits of qubit 1 for one point (logical, not transpiled).
 
-    Each has one classical bit; ``metadata`` holds ``basis``, ``qubit`` (:data:`MEASURED_QUBIT`),
+    Each measures into its own one-bit register ``meas`` (added last; a ``dynamic`` circuit keeps its
+    mid-circuit bits in the registers before it); ``metadata`` holds ``basis``, ``qubit`` (:data:`MEASURED_QUBIT`),
     ``clbits``, ``route``, ``realization``, ``order``, ``dt``, ``steps`` and ``params``.
 
     Args:
@@ -99,7 +100,7 @@ def tomography_circuits(
         dt: Trotter step length.
         steps: number of steps or ``"auto"`` (to trace distance ``tol`` of the fixed point).
         order: 1 (Lie-Trotter) or 2 (Strang).
-        realization: ``"dilated"`` (hardware-native) or ``"kraus"``; for ``route="gates"``.
+        realization: ``"dilated"`` (hardware-native), ``"kraus"`` or ``"dynamic"``; for ``route="gates"``.
         route: ``"gates"`` (the gate-level collision circuit) or ``"power"`` (one ``superop`` :math:`S^N`).
 
     Example:
@@ -126,8 +127,9 @@ def tomography_circuits(
     out = []
     for b in BASES:
         qc = base.copy(name=f"tomo_{b}_{route}_{n}")
-        qc.add_register(ClassicalRegister(1, "meas"))
-        append_measurement(qc, b, MEASURED_QUBIT)
+        meas = ClassicalRegister(1, "meas")
+        qc.add_register(meas)
+        append_measurement(qc, b, MEASURED_QUBIT, meas[0])  # its own bit (dynamic circuits have others)
         qc.metadata = {"basis": b, "qubit": MEASURED_QUBIT, "clbits": [0], "route": route,
                        "realization": realization, "order": order, "dt": float(dt), "steps": n,
                        "params": params.to_dict()}
