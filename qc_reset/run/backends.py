@@ -10,6 +10,8 @@
   ``AerSimulator.from_backend(device, method="density_matrix")`` (its noise model and target), so the
   saved density matrix, the readout calibration and the magic verdict stay available; a sampler gets the
   three basis circuits as PUBs and its ``BitArray`` results become the (3, 2) counts.
+* :func:`pub_counts` (over :func:`bit_counts`): the one adapter from a sampler's ``BitArray`` results to
+  the package's counts arrays, for single circuits, readout calibrations and PUB sweeps alike.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ __all__ = [
     "transpile_to",
     "sampler_backend",
     "bit_counts",
+    "pub_counts",
     "sampler_counts",
 ]
 
@@ -219,15 +222,50 @@ def bit_counts(bits: BitArray, clbit: int = 0) -> npt.NDArray[np.int64]:
     return np.stack([bits.num_shots - ones, ones], axis=-1)
 
 
-def sampler_counts(sampler: Any, circuits: Sequence[QuantumCircuit], shots: int) -> npt.NDArray[np.int64]:
-    """Run one-bit ``circuits`` as PUBs of one sampler job; counts (len(circuits), 2) of outcomes 0 and 1."""
-    result = sampler.run([(qc,) for qc in circuits], shots=shots).result()
-    counts = np.zeros((len(circuits), 2), dtype=np.int64)
-    for i, pub in enumerate(result):
-        fields = list(pub.data.keys())
-        if len(fields) != 1:
-            raise InputError(f"sampler result {i} has classical registers {fields}; one was measured")
-        counts[i] = bit_counts(pub.data[fields[0]], 0)
-        if counts[i].sum() != shots:
-            raise RuntimeError(f"sampler returned {counts[i].sum()} shots for circuit {i}; asked {shots}")
+def pub_counts(
+    results: Sequence[Any], *, creg: str | None = None, clbit: int = 0, shots: int | None = None,
+) -> npt.NDArray[np.int64]:
+    """The one adapter from sampler results to counts: ``(len(results), *pub_shape, 2)`` of bit ``clbit``.
+
+    ``results`` are the ``PubResult`` s of one ``BaseSamplerV2`` job (or their ``BitArray`` s directly);
+    each must hold the classical register ``creg`` (default: its only register), and all must share one
+    PUB shape (``()`` for an unbound circuit, ``(n_points,)`` for a sweep's bindings). With ``shots`` every
+    count is checked to sum to it (a sampler that returns fewer shots is an error, not a silent bias).
+    Outcome 0 counts the shots whose bit is 0. Every sampler path of the package (one-bit tomography
+    circuits, readout calibrations, PUB sweeps) goes through this function and :func:`bit_counts`.
+    """
+    from qiskit.primitives import BitArray  # lazy: Qiskit's primitives load only for sampler results
+
+    arrays = []
+    for i, res in enumerate(results):
+        if isinstance(res, BitArray):
+            arrays.append(res)
+            continue
+        data = getattr(res, "data", None)
+        if data is None or not callable(getattr(data, "keys", None)):
+            raise InputError(f"results[{i}] must be a sampler PubResult or a BitArray; got {quote(res)}")
+        fields = list(data.keys())
+        if creg is None and len(fields) != 1:
+            raise InputError(f"results[{i}] has classical registers {fields}; one was measured (name it with creg)")
+        name = fields[0] if creg is None else creg
+        if name not in fields:
+            raise InputError(f"results[{i}] has no classical register {name!r}; it has {fields}")
+        arrays.append(data[name])
+    shapes = {tuple(a.shape) for a in arrays}
+    if len(shapes) > 1:
+        raise InputError(f"the results must share one PUB shape; got {[tuple(a.shape) for a in arrays]}")
+    if not arrays:
+        raise InputError("results must hold at least one sampler result")
+    counts = np.stack([bit_counts(a, clbit) for a in arrays])
+    if shots is not None and np.any(counts.sum(axis=-1) != shots):
+        raise RuntimeError(f"the sampler returned {sorted(set(counts.sum(axis=-1).ravel().tolist()))} shots; "
+                           f"asked {shots}")
     return counts
+
+
+def sampler_counts(sampler: Any, circuits: Sequence[QuantumCircuit], shots: int) -> npt.NDArray[np.int64]:
+    """Run one-bit ``circuits`` as PUBs of one sampler job; counts (len(circuits), 2) of outcomes 0 and 1.
+
+    A thin wrapper: one job, then :func:`pub_counts` (each circuit measures one classical register).
+    """
+    return pub_counts(list(sampler.run([(qc,) for qc in circuits], shots=shots).result()), shots=shots)

@@ -13,9 +13,9 @@ method, seeded).
 * :func:`sweep_steps`: ``steps="auto"`` as one :math:`N` converging *every* point: the largest over the
   points of :func:`~qc_reset.model.channels.auto_steps` of the ideal step channel, to the tolerance
   :func:`qc_reset.run.tomography.convergence_tol` of the shots.
-* :func:`counts_from_pubs`: the one adapter from the PUB results' ``BitArray`` s to the package's counts
-  layout ``(n_points, 3, 2)`` (bases X, Y, Z; outcomes 0, 1) of qubit 1, vectorized over the packed
-  shot bytes.
+* :func:`counts_from_pubs`: the PUB results' ``BitArray`` s in the package's counts layout
+  ``(n_points, 3, 2)`` (bases X, Y, Z; outcomes 0, 1) of qubit 1, through
+  :func:`qc_reset.run.backends.pub_counts`, the one adapter of every sampler path.
 * :func:`run_sweep`: PUBs, job, counts, and :func:`qc_reset.stats.tomography.analyze` per point, in a
   :class:`PubSweep` record.
 * :func:`estimate_sweep`: ``<X>, <Y>, <Z>`` of qubit 1 from an ``EstimatorV2`` (default:
@@ -25,14 +25,13 @@ method, seeded).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
-from .._checks import InputError, check_shots, quote, real_number
+from .._checks import InputError, check_shots, int_seed, quote, real_number
 from .._checks import order as check_order
 from .._checks import steps as check_steps
 from ..circuits.collision import trotter_circuit
@@ -40,10 +39,13 @@ from ..circuits.measurement import BASES, MEASURED_QUBIT, append_measurement, re
 from ..circuits.parameters import CircuitParameters, check_circuit_steps, validate_dt
 from ..model.operators import FloatArray
 from ..model.params import Params
-from ..stats.estimators import DEFAULT_LEVEL, DEFAULT_RESAMPLES, SeedLike, linear_inversion, standard_errors
+from ..stats.estimators import DEFAULT_LEVEL, DEFAULT_RESAMPLES, SeedLike
 from ..stats.records import TomographyResult
 from ..stats.tomography import analyze
-from .backends import bit_counts
+from . import backends
+from .backends import pub_counts
+from .pub_records import BlochSweep, PubSweep
+from .pub_transpile import NEEDED_INSTRUCTIONS, device_circuits
 from .seeds import fresh_seed, seed_streams, stream_seed
 from .simulator import require_points
 from .tomography import convergence_tol
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
     from qiskit import QuantumCircuit
     from qiskit.primitives import BaseEstimatorV2, BaseSamplerV2, BitArray
     from qiskit.primitives.containers import PubResult
+    from qiskit.providers import BackendV2
 
 __all__ = [
     "CREG",
@@ -66,6 +69,7 @@ __all__ = [
     "counts_from_bitarrays",
     "counts_from_pubs",
     "PubSweep",
+    "backend_sampler",
     "run_sweep",
     "bloch_observables",
     "BlochSweep",
@@ -169,28 +173,32 @@ def sweep_pubs(points: Sequence[Params], dt: DtLike, *, steps: int, order: int =
 
 
 # ------------------------------------------------------------------------------------------- adapter
+def _sweep_layout(counts: npt.NDArray[np.int64], what: str) -> npt.NDArray[np.int64]:
+    """``(3, n_points, 2)`` of :func:`~qc_reset.run.backends.pub_counts` as the sweep's ``(n_points, 3, 2)``."""
+    if counts.shape[0] != len(BASES) or counts.ndim != 3:
+        raise InputError(f"{what} must hold one result per basis X, Y, Z (3) of shape (n_points,); got counts of "
+                         f"shape {counts.shape[:-1]}")
+    return np.moveaxis(counts, 0, 1)
+
+
 def counts_from_bitarrays(arrays: Sequence[BitArray], clbit: int = 0) -> npt.NDArray[np.int64]:
     """Counts ``(n_points, 3, 2)`` of bit ``clbit`` from three ``BitArray`` s of shape ``(n_points,)``.
 
-    ``arrays`` are the X, Y, Z bases in this order; outcome 0 counts the shots whose bit is 0.
+    ``arrays`` are the X, Y, Z bases in this order; outcome 0 counts the shots whose bit is 0. A thin view
+    of :func:`qc_reset.run.backends.pub_counts`, the package's one ``BitArray`` adapter.
     """
     arrays = list(arrays)
     if len(arrays) != len(BASES):
         raise InputError(f"arrays must hold one BitArray per basis X, Y, Z (3); got {len(arrays)}")
-    shapes = {tuple(a.shape) for a in arrays}
-    if len(shapes) != 1 or len(next(iter(shapes))) != 1:
-        raise InputError(f"the BitArrays must share one shape (n_points,); got {[tuple(a.shape) for a in arrays]}")
-    return np.stack([bit_counts(a, clbit) for a in arrays], axis=1)
+    return _sweep_layout(pub_counts(arrays, clbit=clbit), "arrays")
 
 
 def counts_from_pubs(results: Sequence[PubResult], creg: str = CREG, clbit: int = 0) -> npt.NDArray[np.int64]:
-    """Counts ``(n_points, 3, 2)`` of qubit 1 from the three PUB results of :func:`sweep_pubs`."""
-    arrays = []
-    for i, res in enumerate(results):
-        if not hasattr(res.data, creg):
-            raise InputError(f"results[{i}] has no classical register {creg!r}; it has {list(res.data.keys())}")
-        arrays.append(getattr(res.data, creg))
-    return counts_from_bitarrays(arrays, clbit)
+    """Counts ``(n_points, 3, 2)`` of qubit 1 from the three PUB results of :func:`sweep_pubs`.
+
+    A thin view of :func:`qc_reset.run.backends.pub_counts` on register ``creg``.
+    """
+    return _sweep_layout(pub_counts(list(results), creg=creg, clbit=clbit), "results")
 
 
 # ------------------------------------------------------------------------------------------- sampler runs
@@ -200,61 +208,22 @@ def _default_sampler(seed: int) -> BaseSamplerV2:
     return SamplerV2(seed=seed, options={"backend_options": dict(AER_OPTIONS)})
 
 
-def _record(d: Any, keys: tuple[str, ...], what: str) -> tuple[list[Params], int]:
-    """The points and steps of a record dict with ``keys``; ``InputError`` naming the record otherwise."""
-    if not isinstance(d, dict) or [k for k in keys if k not in d]:
-        raise InputError(f"a {what} record must be a dict with the keys {', '.join(keys)}; got {quote(d)}")
-    steps = check_steps(d["steps"], allow_auto=False)
-    assert isinstance(steps, int)
-    return [Params.from_dict(p) for p in d["points"]], steps
+def backend_sampler(backend: BackendV2, *, seed: int | None = None) -> BaseSamplerV2:
+    """The sampler of ``backend=`` in shot-based work: Aer's ``SamplerV2`` on the device's noise and target.
 
+    An ``AerSimulator`` must use the density-matrix method (or ``"automatic"``); any other ``BackendV2`` is
+    emulated by ``AerSimulator.from_backend(backend, method="density_matrix")``
+    (:func:`qc_reset.run.backends.device_simulator`): the ``reset`` channels of the dilated circuit are then
+    exact and each point is simulated once. To run on the device itself, pass its sampler instead
+    (``sampler=qiskit_ibm_runtime.SamplerV2(mode=backend)``).
+    """
+    from qiskit_aer.primitives import SamplerV2  # lazy, heavy: Aer loads only when a sweep is run
 
-@dataclasses.dataclass(frozen=True, eq=False)  # array fields: compare to_dict() instead
-class PubSweep:
-    """A sampled sweep: counts ``(n, 3, 2)``, linear-inversion ``bloch``/``stderr`` ``(n, 3)``, per-point records."""
-
-    points: tuple[Params, ...]
-    dt: FloatArray
-    order: int
-    steps: int
-    shots: int
-    seed: int | None
-    counts: npt.NDArray[np.int64]
-    results: tuple[TomographyResult, ...] = ()
-
-    def __post_init__(self) -> None:
-        n = len(self.points)
-        if np.shape(self.counts) != (n, 3, 2) or np.shape(self.dt) != (n,):
-            raise InputError(f"counts must have shape ({n}, 3, 2) and dt ({n},) for {n} points; "
-                             f"got {np.shape(self.counts)} and {np.shape(self.dt)}")
-        if self.results and len(self.results) != n:
-            raise InputError(f"results must be empty or hold one record per point ({n}); got {len(self.results)}")
-
-    @property
-    def bloch(self) -> FloatArray:
-        """Linear-inversion Bloch vectors ``(n, 3)``."""
-        return linear_inversion(self.counts)
-
-    @property
-    def stderr(self) -> FloatArray:
-        """Their standard errors ``(n, 3)``."""
-        return standard_errors(self.counts)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (``results`` as :meth:`TomographyResult.to_dict` records)."""
-        return {"points": [p.to_dict() for p in self.points], "dt": self.dt.tolist(), "order": self.order,
-                "steps": self.steps, "shots": self.shots, "seed": self.seed, "counts": self.counts.tolist(),
-                "results": [r.to_dict() for r in self.results]}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> PubSweep:
-        """The record of :meth:`to_dict`."""
-        pts, steps = _record(d, ("points", "dt", "order", "steps", "shots", "seed", "counts", "results"), "PubSweep")
-        return cls(points=tuple(pts), dt=np.asarray(d["dt"], dtype=float),
-                   order=check_order(d["order"]), steps=steps, shots=check_shots(d["shots"]),
-                   seed=None if d["seed"] is None else int(d["seed"]),
-                   counts=np.asarray(d["counts"], dtype=np.int64),
-                   results=tuple(TomographyResult.from_dict(r) for r in d["results"]))
+    sim = backends.device_simulator(backend)
+    smp = SamplerV2.from_backend(sim)
+    if seed is not None:
+        smp.options.run_options = {**smp.options.run_options, "seed_simulator": int(seed)}
+    return smp
 
 
 def run_sweep(
@@ -267,21 +236,38 @@ def run_sweep(
     steps: int | str = "auto",
     tol: float | None = None,
     sampler: BaseSamplerV2 | None = None,
+    backend: BackendV2 | None = None,
+    optimization_level: int | None = None,
+    initial_layout: Sequence[int] | None = None,
+    pass_manager: Any = None,
+    seed_transpiler: int | None = None,
     analysis: bool = True,
     level: float = DEFAULT_LEVEL,
     n_resamples: int = DEFAULT_RESAMPLES,
 ) -> PubSweep:
     """Tomography of qubit 1 at every point: three PUBs, one sampler job, counts, and the analysis per point.
 
+    With a device (``backend=``, or a sampler that has one, e.g. ``qiskit_ibm_runtime.SamplerV2(mode=device)``)
+    the three circuits are transpiled to its target first (:func:`qc_reset.run.pub_transpile.device_circuits`:
+    parameters kept, qubit 1 measured on the physical qubit the layout gives it, every needed instruction
+    checked before anything is submitted); otherwise they run untranspiled.
+
     Args:
         points: the parameter points (non-empty).
         shots: shots per basis and point.
-        seed: integer, Generator or None (a fresh integer, recorded); expanded into the sampler's seed and
-            the per-point bootstrap streams (ignored by a given ``sampler``'s own sampling).
+        seed: integer, Generator or None (a fresh integer, recorded); expanded into the sampler's seed, the
+            transpiler's seed and the per-point bootstrap streams (a given ``sampler`` samples with its own seed).
         dt: one step length, or one per point (all points share the step count).
         steps: steps, or ``"auto"`` (:func:`sweep_steps` at ``tol``, default
             :func:`~qc_reset.run.tomography.convergence_tol` of ``shots``).
-        sampler: any ``BaseSamplerV2``; default Aer's ``SamplerV2`` (:data:`AER_OPTIONS`, seeded).
+        sampler: any ``BaseSamplerV2``; default Aer's ``SamplerV2`` (:data:`AER_OPTIONS`, seeded), or
+            :func:`backend_sampler` of ``backend``.
+        backend: any ``BackendV2``: the target to transpile to (also with a sampler), and without a sampler
+            the device emulated by :func:`backend_sampler`.
+        optimization_level, initial_layout, pass_manager: the transpilation for a device (level default
+            :data:`~qc_reset.run.backends.DEVICE_OPTIMIZATION_LEVEL`; ``initial_layout`` lists the physical
+            qubits of the circuit's four qubits; a ``pass_manager`` replaces the preset).
+        seed_transpiler: the transpiler's seed (integer >= 0); default a stream of ``seed``.
         analysis: run :func:`~qc_reset.stats.tomography.analyze` per point (``results``); else only counts.
 
     Example:
@@ -290,22 +276,50 @@ def run_sweep(
         >>> run.counts.shape, int(run.counts[0].sum())
         ((1, 3, 2), 6000)
     """
+    from qiskit.primitives.containers import BindingsArray  # lazy: qiskit primitives, only to build PUBs
+
     pts = require_points(points)
     shots = check_shots(shots)
     dts = sweep_dts(dt, len(pts))
     seed = fresh_seed() if seed is None else seed
+    target = backend if backend is not None else (None if sampler is None else backends.sampler_backend(sampler))
+    if target is None and (optimization_level is not None or initial_layout is not None or pass_manager is not None):
+        raise InputError("optimization_level, initial_layout and pass_manager need a device: backend= or a sampler "
+                         "with a backend (the default circuits run untranspiled on Aer)")
+    if target is not None:
+        if sampler is None:
+            backends.device_simulator(target)  # refuse a non-device (or a statevector Aer) before any work
+        backends.require_instructions(target, NEEDED_INSTRUCTIONS, "the PUB-sweep circuits")
     n = sweep_steps(pts, dts, order=order, steps=steps, tol=convergence_tol(shots) if tol is None else tol)
-    s_run, s_boot = seed_streams(seed, 2)
-    pubs = sweep_pubs(pts, dts, steps=n, order=order, shots=shots)
-    smp = sampler if sampler is not None else _default_sampler(stream_seed(s_run))
-    result = smp.run(pubs, shots=shots).result()
-    counts = counts_from_pubs(list(result))
+    s_run, s_boot, s_tr = seed_streams(seed, 3)
+    cp = CircuitParameters.create()
+    dev = None
+    if target is None:
+        circs = sweep_circuits(n, order=order, cparams=cp)
+    else:
+        s_t = stream_seed(s_tr) if seed_transpiler is None else int_seed(seed_transpiler, "seed_transpiler")
+        dev = device_circuits(cp, n, target, order=order, seed=s_t, optimization_level=optimization_level,
+                              initial_layout=initial_layout, pass_manager=pass_manager, creg=CREG)
+        circs = list(dev.circuits)
+    bindings = BindingsArray({tuple(cp.parameters()): sweep_values(cp, pts, dts)})
+    if sampler is not None:
+        smp = sampler
+    elif backend is not None:
+        smp = backend_sampler(backend, seed=stream_seed(s_run))
+    else:
+        smp = _default_sampler(stream_seed(s_run))
+    result = smp.run([(qc, bindings, shots) for qc in circs], shots=shots).result()
+    counts = _sweep_layout(pub_counts(list(result), creg=CREG, shots=shots), "results")
     records: tuple[TomographyResult, ...] = ()
     if analysis:
         records = tuple(analyze(c, level=level, n_resamples=n_resamples, seed=np.random.default_rng(s))
                         for c, s in zip(counts, s_boot.spawn(len(pts)), strict=True))
     return PubSweep(points=tuple(pts), dt=dts, order=check_order(order), steps=n, shots=shots,
-                    seed=seed if isinstance(seed, int) else None, counts=counts, results=records)
+                    seed=seed if isinstance(seed, int) else None, counts=counts, results=records,
+                    backend=None if target is None else str(getattr(target, "name", type(target).__name__)),
+                    measured_qubit=MEASURED_QUBIT if dev is None else dev.measured_qubit,
+                    layout=None if dev is None else dev.layout,
+                    optimization_level=None if dev is None else dev.optimization_level)
 
 
 # ------------------------------------------------------------------------------------------- estimator runs
@@ -314,38 +328,6 @@ def bloch_observables(num_qubits: int, qubit: int = MEASURED_QUBIT) -> list[Any]
     from qiskit.quantum_info import SparsePauliOp  # lazy: qiskit quantum_info, only for the estimator route
 
     return [SparsePauliOp.from_sparse_list([(b, [qubit], 1.0)], num_qubits) for b in BASES]
-
-
-@dataclasses.dataclass(frozen=True, eq=False)  # array fields: compare to_dict() instead
-class BlochSweep:
-    """Estimated Bloch vectors ``(n, 3)`` of qubit 1 and their standard errors ``stds`` ``(n, 3)``."""
-
-    points: tuple[Params, ...]
-    dt: FloatArray
-    order: int
-    steps: int
-    precision: float
-    bloch: FloatArray
-    stds: FloatArray
-
-    def __post_init__(self) -> None:
-        n = len(self.points)
-        if np.shape(self.bloch) != (n, 3) or np.shape(self.stds) != (n, 3) or np.shape(self.dt) != (n,):
-            raise InputError(f"bloch and stds must have shape ({n}, 3) and dt ({n},) for {n} points")
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict."""
-        return {"points": [p.to_dict() for p in self.points], "dt": self.dt.tolist(), "order": self.order,
-                "steps": self.steps, "precision": self.precision, "bloch": self.bloch.tolist(),
-                "stds": self.stds.tolist()}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> BlochSweep:
-        """The record of :meth:`to_dict`."""
-        pts, steps = _record(d, ("points", "dt", "order", "steps", "precision", "bloch", "stds"), "BlochSweep")
-        return cls(points=tuple(pts), dt=np.asarray(d["dt"], dtype=float),
-                   order=check_order(d["order"]), steps=steps, precision=float(d["precision"]),
-                   bloch=np.asarray(d["bloch"], dtype=float), stds=np.asarray(d["stds"], dtype=float))
 
 
 def estimate_sweep(

@@ -8,17 +8,19 @@ each trial, and returns a frozen :class:`GateErrorThreshold`.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 from typing import Any
 
 import numpy as np
 
 from .._checks import InputError, check_shots, confidence_level, integer, quote
+from ..circuits.measurement import NATIVE_MEASUREMENT
 from ..model import Params
 from ..model.measures import bloch_vector, l1_norm
 from ..model.progress import ProgressCallback, Tracker
 from ..stats.estimators import DEFAULT_LEVEL
-from . import tomography
+from . import backends, tomography
 from .noise import NoiseSpec, parse_noise
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "MAX_EVALUATIONS",
     "THRESHOLD_STATUSES",
     "GateErrorThreshold",
+    "device_trial_simulator",
     "max_gate_error",
 ]
 
@@ -98,6 +101,52 @@ class GateErrorThreshold:
         return cls(**fields)
 
 
+def _trial_device(backend: Any, sampler: Any, noise: Any) -> Any:
+    """The device of a threshold search (``backend`` or the sampler's), checked before any job; or None."""
+    if sampler is not None:
+        dev = backends.sampler_backend(sampler)
+        if dev is None:
+            raise InputError("max_gate_error scans an emulated gate error: a sampler needs a device behind it "
+                             "(e.g. qiskit_ibm_runtime.SamplerV2(mode=device)), whose noise model and target the "
+                             "trials emulate on Aer's density-matrix method; pass backend= instead")
+        backend = dev if backend is None else backend
+    if backend is None:
+        return None
+    if not (isinstance(noise, str | NoiseSpec) and parse_noise(noise).kind == "none"):
+        raise InputError(f"noise must be 'none' with a device: the trials add the scanned depolarizing error to the "
+                         f"device's own noise model; got noise={quote(noise)}")
+    backends.device_simulator(backend)  # a BackendV2 with a target (or a density-matrix AerSimulator)
+    backends.require_instructions(backend, ("reset", "two-qubit gate", *NATIVE_MEASUREMENT), "the threshold trials")
+    return backend
+
+
+def device_trial_simulator(backend: Any, p: float) -> Any:
+    """``AerSimulator`` (density matrix) with ``backend``'s target and noise plus depolarizing ``p`` on every gate.
+
+    The device's noise model (``NoiseModel.from_backend``) keeps its errors; a ``depolarizing_error(p, k)`` is
+    composed onto every ``k``-qubit gate instruction of the target (measure, reset and delays excluded).
+    """
+    from qiskit.circuit import Gate  # lazy: Aer and Qiskit load only for device trials
+    from qiskit_aer import AerSimulator
+    from qiskit_aer.noise import NoiseModel, depolarizing_error
+
+    nm = NoiseModel.from_backend(backend)
+    target = backend.target
+    log = logging.getLogger("qiskit_aer.noise.noise_model")
+    quiet = log.level
+    log.setLevel(logging.ERROR)  # composing onto the device's errors is the intent, not a warning
+    try:
+        for name in target.operation_names:
+            op = target.operation_from_name(name)
+            if isinstance(op, type) or not isinstance(op, Gate) or op.num_qubits not in (1, 2):
+                continue
+            for qargs in target.qargs_for_operation_name(name) or ():
+                nm.add_quantum_error(depolarizing_error(p, op.num_qubits), name, list(qargs))
+    finally:
+        log.setLevel(quiet)
+    return AerSimulator.from_backend(backend, method="density_matrix", noise_model=nm)
+
+
 def max_gate_error(
     params: Params,
     *,
@@ -113,6 +162,8 @@ def max_gate_error(
     max_evaluations: int = DEFAULT_MAX_EVALUATIONS,
     mitigate: bool = False,
     progress_callback: ProgressCallback | None = None,
+    backend: Any = None,
+    sampler: Any = None,
 ) -> GateErrorThreshold:
     r"""Largest depolarizing gate error :math:`p` at which the magic verdict is still "magic".
 
@@ -143,7 +194,15 @@ def max_gate_error(
         progress_callback: called with a :class:`~qc_reset.model.progress.Progress` (unit ``"evaluations"``)
             at the start and after each circuit run; ``total`` is the most runs the bisection can need
             (capped by ``max_evaluations``) until the last call, which has ``done == total``.
+        backend: a device (any ``BackendV2``, checked before any job): the threshold is then the largest
+            depolarizing error *added* to every gate of the device's own noise model
+            (:func:`device_trial_simulator`), each trial transpiled to the device's target and run on Aer's
+            density-matrix method (its exact state serves ``shots=0``). ``noise`` must then be ``"none"``.
+        sampler: a sampler with a device (``qiskit_ibm_runtime.SamplerV2(mode=device)``) stands for that
+            device, as ``backend``. The scanned error exists only in emulation, so a sampler without a device
+            is refused with an ``InputError``.
     """
+    device = _trial_device(backend, sampler, noise)
     base = parse_noise(noise)
     if base.kind == "fake":
         raise InputError("max_gate_error scans a parametric depolarizing error; noise must be 'none' or "
@@ -169,14 +228,18 @@ def max_gate_error(
     tracker = Tracker(progress_callback, min(need, max_evaluations), "evaluations")
 
     def verdict(p: float) -> bool:
-        spec = base.with_depol(p)
+        spec: Any = base.with_depol(p)
+        sim = None if device is None else device_trial_simulator(device, p)
+        if sim is not None:
+            spec = "none"
         if shots == 0:
-            rho, _ = tomography.noisy_state(params, spec, dt=dt, order=order, steps=n_steps)
+            rho, _ = tomography.noisy_state(params, spec, dt=dt, order=order, steps=n_steps, backend=sim)
             w = float(l1_norm(bloch_vector(rho))) - 1.0
             v = "magic" if w > 0 else "stabilizer"
         else:
             run = tomography.run_tomography(params, shots=shots, seed=seed, noise=spec, dt=dt, order=order,
-                                           steps=n_steps, level=level, n_resamples=1, mitigate=mitigate)
+                                           steps=n_steps, level=level, n_resamples=1, mitigate=mitigate,
+                                           backend=sim)
             w, v = run.result.magic_witness.value, run.result.magic_witness.verdict
         evals.append((p, v, w))
         tracker.step()
@@ -184,7 +247,8 @@ def max_gate_error(
 
     def done(p_max: float | None, p_fail: float | None, status: str) -> GateErrorThreshold:
         tracker.finish()
-        return GateErrorThreshold(p_max=p_max, p_fail=p_fail, status=status, params=params, noise=str(base),
+        label = str(base) if device is None else f"backend:{getattr(device, 'name', type(device).__name__)}+depol"
+        return GateErrorThreshold(p_max=p_max, p_fail=p_fail, status=status, params=params, noise=label,
                                   shots=shots, seed=seed, level=level, dt=float(dt), order=int(order),
                                   steps=n_steps, evaluations=tuple(evals))
 

@@ -466,7 +466,7 @@ def run_tomography(
 
 def tomography_points(
     points: Sequence[Params], *, dt: float, order: int, shots: int, seed: int | None,
-    progress_callback: ProgressCallback | None = None,
+    progress_callback: ProgressCallback | None = None, sampler: Any = None, backend: BackendV2 | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Ideal-path tomography of many points in one Aer run: linear-inversion ``bloch`` and ``stderr``, (n, 3).
 
@@ -475,10 +475,30 @@ def tomography_points(
     depend only on ``(seed, k)``, not on the other points. With a ``progress_callback`` (called with a
     :class:`~qc_reset.model.progress.Progress` of unit ``"points"`` at the start and after each point) every
     point is its own Aer run, seeded ``seed_simulator + 2113 i`` of its first circuit: the same counts.
+
+    With ``sampler=`` (any ``BaseSamplerV2``) or ``backend=`` (any ``BackendV2``, checked and transpiled to
+    its target as in :func:`run_tomography`) each point is one :func:`run_tomography` on the gate-level dilated
+    circuit through that sampler or device, seeded by its own stream of ``seed``.
     """
     pts = simulator.require_points(points)
     shots = check_shots(shots)
     tol = convergence_tol(shots)
+    if sampler is not None or backend is not None:
+        if sampler is not None:
+            backends.sampler_backend(sampler)  # refuse a non-sampler before any work
+        if backend is not None:
+            backends.device_simulator(backend)  # refuse a non-device before any work
+        streams = seed_streams(fresh_seed() if seed is None else seed, len(pts))
+        tracker = Tracker(progress_callback, len(pts), "points")
+        runs = []
+        for p, ss in zip(pts, streams, strict=True):
+            runs.append(run_tomography(p, shots=shots, seed=stream_seed(ss), dt=dt, order=order, route="gates",
+                                       realization="dilated", tol=tol, n_resamples=1, sampler=sampler,
+                                       backend=backend))
+            tracker.step()
+        tracker.finish()
+        return (np.array([r.result.bloch for r in runs], dtype=float),
+                np.array([r.result.stderr for r in runs], dtype=float))
     circs = [qc for p in pts for qc in tomography_circuits(p, dt, order=order, route="power", tol=tol)]
     aer_seed = stream_seed(seed_streams(seed, 1)[0])
     tracker = Tracker(progress_callback, len(pts), "points")
