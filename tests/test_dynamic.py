@@ -87,6 +87,20 @@ def test_collision_circuits_equal_the_collision_superop(design: str, q: tuple[fl
         np.testing.assert_allclose(got, collision_superop(cp), atol=EXACT_TOL, rtol=0)
 
 
+@pytest.mark.parametrize("design", ["dilated", "dynamic"])
+def test_collision_circuit_from_params_and_symbols(design: str) -> None:
+    P, dt = POINTS[0], 0.3
+    channel = system_channel if design == "dilated" else D.branch_channel
+    np.testing.assert_allclose(channel(C.collision_circuit(P, design, 2, dt=dt)), trotter_step_superop(P, dt, 2),
+                               atol=EXACT_TOL)
+    cp = C.CircuitParameters.create()
+    qc = C.collision_circuit(cp, design, 1)
+    np.testing.assert_allclose(channel(qc.assign_parameters(cp.values(P, dt))), trotter_step_superop(P, dt, 1),
+                               atol=EXACT_TOL)
+    with pytest.raises(InputError, match="dt must be given"):
+        C.collision_circuit(P, design)
+
+
 def test_branch_probabilities_are_the_reset_probabilities() -> None:
     """The which bits are classical coins: P(which_k = 1) = q_k on any system input, independently."""
     cp = CollisionParams(q1=0.3, q2=0.8, phi=0.45, phase=0.9, T1=0.3, T2=0.6)

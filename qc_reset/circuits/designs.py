@@ -217,7 +217,13 @@ def collision_circuit(
     *,
     dt: Angle | None = None,
 ) -> QuantumCircuit:
-    r"""One collision of ``design`` as a circuit (module docstring for the qubits and classical bits).
+    r"""One collision of ``design`` as a circuit.
+
+    System qubits are Qiskit qubits 0 and 1: paper qubit 1 (heat bath) is Qiskit qubit 1 and paper qubit 2
+    (spin bath) Qiskit qubit 0 (:data:`~qc_reset.circuits.parameters.PAPER_TO_QISKIT`); ``dilated`` and
+    ``dynamic`` add the ancillas 2 and 3 (``dynamic``: 2 for paper qubit 1's bath, 3 for paper qubit 2's),
+    ``fresh`` has none. Classical registers: ``dynamic`` ``which`` and ``bath``, ``fresh`` ``bath`` (bit k
+    for paper qubit k + 1); ``metadata`` records the design, order and the qubit mapping.
 
     Its channel on the system qubits (ancillas from and back to :math:`|0\rangle`, classical bits discarded) is
     :func:`qc_reset.model.collision.collision_superop`: order 1 :math:`RU`, order 2 :math:`U_{1/2}RU_{1/2}`.

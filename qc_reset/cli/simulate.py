@@ -61,9 +61,11 @@ def register(sub: Any) -> None:
     p.add_argument("--steps", default="auto", metavar="N|auto",
                    help="number of steps, or 'auto' for convergence to --tol (default auto)")
     p.add_argument("--order", default="2", metavar="1|2", help="1 Lie-Trotter, 2 Strang (default 2)")
-    p.add_argument("--realization", default=None, metavar="kraus|dilated",
-                   help="gate realization of the reset channels: Kraus instructions or hardware-native ancilla "
-                        "circuits (default kraus; dilated with --noise). Selects --route gates")
+    p.add_argument("--realization", default=None, metavar="kraus|dilated|dynamic",
+                   help="gate realization of the reset channels: Kraus instructions, hardware-native ancilla "
+                        "circuits, or dynamic circuits (mid-circuit measurement and if_test; Aer averages their "
+                        "state over its 1024 default shots) (default kraus; dilated with --noise). Selects "
+                        "--route gates")
     p.add_argument("--route", default=None, metavar="gates|superop|power",
                    help="what Aer runs: the gate-level circuit (default), or the exact step channel as one "
                         "superop per step or one for all steps (default with --shots, no noise and no "
