@@ -103,7 +103,8 @@ def test_fake_backend_matches_many_simulated_collisions() -> None:
     tqc = transpile_collision(collision_circuit("dilated_fresh", OPT, 0.5), be, seed=0)
     initial, final = tqc.layout.initial_index_layout()[:2], tqc.layout.final_index_layout()[:2]
     assert list(initial) == list(final)  # this seed's routing leaves the system in place: repeatable
-    res = noisy_fixed_point("dilated_fresh", OPT, 0.5, be, transpiled=tqc)
+    # timeline=False: the errors NoiseModel.from_backend attaches to an unscheduled circuit, as Aer runs it
+    res = noisy_fixed_point("dilated_fresh", OPT, 0.5, be, transpiled=tqc, timeline=False)
     rho = _repeated_density_matrix(tqc, 150, NoiseModel.from_backend(be), initial)
     assert trace_distance(rho, res.rho) < CONVERGED
     assert res.two_qubit_gates == two_qubit_gate_count(tqc) > 2
@@ -169,3 +170,30 @@ def test_validation() -> None:
         collision_superop(circuit_designs.collision_circuit(CircuitParameters.create(), "dilated"), "depol=1e-3")
     with pytest.raises(InputError, match="tol must be"):
         noisy_fixed_point("dynamic_fresh", REF, 0.5, "depol=1e-3").collisions_to(0.0)
+
+
+def test_timeline_relaxes_a_qubit_that_waits() -> None:
+    """Qubit 1 waits while qubit 0 is reset: its relaxation for the reset's duration, from the target."""
+    from qiskit import QuantumCircuit
+    from qiskit.quantum_info import SuperOp
+    from qiskit_aer.noise import thermal_relaxation_error
+
+    from qc_reset.model.channels import from_qiskit_superop
+    from qc_reset.run.backends import fake_backend
+
+    be = fake_backend("FakeTorino")
+    qc = QuantumCircuit(2)
+    qc.reset(0)
+    qc.sx(1)
+    plain = collision_superop(qc, be, timeline=False)
+    timed = collision_superop(qc, be, timeline=True)
+    t_reset = be.target["reset"][(0,)].duration * 1e9
+    t_sx = be.target["sx"][(1,)].duration * 1e9
+    qp = be.qubit_properties(1)
+    t1, t2 = qp.t1 * 1e9, min(qp.t2 * 1e9, 2 * qp.t1 * 1e9)
+    wait = thermal_relaxation_error(t1, t2, t_reset - t_sx)  # qubit 1 idles after its sx until the reset ends
+    ident = thermal_relaxation_error(1.0, 1.0, 0.0)
+    after = from_qiskit_superop(SuperOp(ident.expand(wait)).data)  # Qiskit qubit 1 = paper 1 (first factor)
+    np.testing.assert_allclose(timed, after @ plain, atol=EXACT)
+    with pytest.raises(InputError, match="timeline needs a device"):
+        collision_superop(qc, "depol=1e-3", timeline=True)

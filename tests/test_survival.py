@@ -85,3 +85,16 @@ def test_validation() -> None:
     with pytest.raises(InputError, match="at most"):
         survival_map("dynamic_fresh", OPT, 0.5, depol2=np.logspace(-5, -1, 101), idle_ns=np.logspace(0, 5, 101),
                      t1_ns=T1, t2_ns=T2)
+
+
+def test_survival_figure_writes_png_and_csv(tmp_path) -> None:
+    from qc_reset.workflows.hardware_figures import DeviceMarker, survival_figure
+
+    m = survival_map("dynamic_fresh", OPT, 0.5, depol2=np.array([1e-3, 1e-2, 1e-1]), idle_ns=np.array([1e2, 1e4]),
+                     t1_ns=T1, t2_ns=T2)
+    paths = survival_figure(tmp_path, [m], [[DeviceMarker("dev", 5e-3, 3e3)]])
+    assert [p.suffix for p in paths] == [".png", ".csv"] and all(p.stat().st_size > 0 for p in paths)
+    text = paths[1].read_text()
+    assert "dynamic_fresh: boundary" in text and "dynamic_fresh: dev" in text
+    with pytest.raises(InputError, match="one list per map"):
+        survival_figure(tmp_path, [m], [[], []])

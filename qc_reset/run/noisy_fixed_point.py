@@ -62,6 +62,7 @@ __all__ = [
     "ErrorTable",
     "Idle",
     "error_table",
+    "readout_errors",
     "transpile_collision",
     "two_qubit_gate_count",
     "collision_duration",
@@ -120,6 +121,18 @@ def _spec_errors(spec: noise_mod.NoiseSpec) -> ErrorTable:
     return lambda name, qubits: table.get(name)
 
 
+def _resolve(device: Any) -> Any:
+    """A ``fake:NAME`` spec as its backend; other specs parsed; backends as they are."""
+    if isinstance(device, str | noise_mod.NoiseSpec):
+        spec = noise_mod.parse_noise(device)
+        if spec.kind == "fake":
+            from .backends import fake_backend
+
+            return fake_backend(str(spec.backend))
+        return spec
+    return device
+
+
 def error_table(device: Any) -> ErrorTable:
     """The per-instruction errors of ``device``: a fake/real ``BackendV2`` or a parametric noise spec."""
     if isinstance(device, str | noise_mod.NoiseSpec):
@@ -136,7 +149,7 @@ def error_table(device: Any) -> ErrorTable:
     return lambda name, qubits: errs.get((name, qubits))
 
 
-def _readout(device: Any, qubit: int) -> tuple[float, float]:
+def readout_errors(device: Any, qubit: int) -> tuple[float, float]:
     """``(P(1|0), P(0|1))`` of ``qubit``: the spec's readout, or the target's symmetric measure error."""
     if isinstance(device, str | noise_mod.NoiseSpec):
         spec = noise_mod.parse_noise(device)
@@ -191,11 +204,12 @@ def two_qubit_gate_count(circuit: QuantumCircuit) -> int:
     return n
 
 
-def collision_duration(circuit: QuantumCircuit, device: Any) -> float:
+def collision_duration(circuit: QuantumCircuit, device: Any, *, qubits: Sequence[int] | None = None) -> float:
     """Critical-path duration (s) of a transpiled collision: instruction durations of the target.
 
     A parametric spec gives ``gate_time`` (``sx``, ``x``), ``gate_time2`` (``cx``) and 0 for the rest
-    (it has no reset or measurement durations); an ``if_test`` lasts as its longest branch.
+    (it has no reset or measurement durations); an ``if_test`` lasts as its longest branch. ``qubits``: the
+    physical qubits of the circuit's qubits (default: the circuit's own indices, as after transpiling).
     """
     if isinstance(device, str | noise_mod.NoiseSpec):
         spec = noise_mod.parse_noise(device)
@@ -237,7 +251,7 @@ def collision_duration(circuit: QuantumCircuit, device: Any) -> float:
                 clock[k] = end
 
     clock: dict[Any, float] = {}
-    walk(circuit, list(range(circuit.num_qubits)), clock)
+    walk(circuit, list(range(circuit.num_qubits)) if qubits is None else list(qubits), clock)
     return max(clock.values(), default=0.0)
 
 
@@ -265,9 +279,32 @@ def _controlled_kraus(body_kraus: Sequence[ComplexArray], n_body: int) -> list[C
     return [P0.astype(complex)] + [np.kron(np.diag([0.0, 1.0]), K) for K in body_kraus]
 
 
+def _timeline(device: Any) -> tuple[Callable[[str, tuple[int, ...]], float], Callable[[int], tuple[float, float]]]:
+    """Durations (ns) of the target's instructions and each qubit's (T1, T2) in ns (T2 capped at 2 T1)."""
+    target = device.target
+
+    def duration(name: str, qubits: tuple[int, ...]) -> float:
+        props = target[name].get(qubits) if name in target and target[name] else None
+        return float(props.duration) * 1e9 if props is not None and props.duration else 0.0
+
+    def times(q: int) -> tuple[float, float]:
+        qp = device.qubit_properties(q)
+        t1 = float(qp.t1) * 1e9 if qp is not None and qp.t1 else math.inf
+        t2 = float(qp.t2) * 1e9 if qp is not None and qp.t2 else t1
+        return t1, min(t2, 2 * t1)
+
+    return duration, times
+
+
 def _noisy_compact(tqc: QuantumCircuit, errors: ErrorTable, device: Any, idle: Idle | None,
-                   system_out: Sequence[int]) -> tuple[QuantumCircuit, dict[int, int]]:
-    """The compact noisy circuit (touched qubits, then one qubit per clbit) and the physical -> compact map."""
+                   system_out: Sequence[int], timeline: bool) -> tuple[QuantumCircuit, dict[int, int]]:
+    """The compact noisy circuit (touched qubits, then one qubit per clbit) and the physical -> compact map.
+
+    With ``timeline`` (a device target), every qubit that waits -- for an instruction on other qubits, for
+    the measurement an ``if_test`` reads, or until the collision's end -- relaxes with its own T1, T2 for
+    that time (an as-soon-as-possible schedule of the collision, so the waits are where a device has them
+    up to their order within the collision).
+    """
     from qiskit import QuantumCircuit
     from qiskit.quantum_info import Kraus, SuperOp
     from qiskit_aer.noise import thermal_relaxation_error
@@ -292,6 +329,35 @@ def _noisy_compact(tqc: QuantumCircuit, errors: ErrorTable, device: Any, idle: I
     index = {p: i for i, p in enumerate(phys)}
     cindex = {c: len(phys) + i for i, c in enumerate(clbits)}
     out = QuantumCircuit(n)
+    duration, times = _timeline(device) if timeline else (None, None)
+    clock: dict[Any, float] = {}
+
+    def wait(target: QuantumCircuit, p: int, until: float) -> None:
+        gap = until - clock.get(("q", p), 0.0)
+        if times is not None and gap > 0:
+            t1, t2 = times(p)
+            if math.isfinite(t1):
+                target.append(_exact(thermal_relaxation_error(t1, t2, gap)), [index[p]])
+        clock[("q", p)] = max(until, clock.get(("q", p), 0.0))
+
+    def schedule(target: QuantumCircuit, op: Any, pq: tuple[int, ...], cl: Sequence[int], qc: QuantumCircuit) -> None:
+        """Idle the qubits of ``op`` up to its start; advance their clocks (and its clbits') to its end."""
+        if duration is None:
+            return
+        keys = [("c", c) for c in cl]
+        if op.name == "if_else":
+            keys.append(("c", qc.find_bit(op.condition[0]).index))
+        start = max([clock.get(("q", p), 0.0) for p in pq] + [clock.get(k, 0.0) for k in keys])
+        for p in pq:
+            wait(target, p, start)
+        if op.name == "if_else":
+            span = max((collision_duration(b, device, qubits=pq) for b in op.blocks if b is not None), default=0.0)
+        else:
+            span = duration(op.name, pq)
+        for p in pq:
+            clock[("q", p)] = start + span
+        for k in keys:
+            clock[k] = start + span
 
     def emit(qc: QuantumCircuit, target: QuantumCircuit, qmap: Sequence[int], idx: dict[int, int],
              top: bool) -> None:
@@ -302,6 +368,8 @@ def _noisy_compact(tqc: QuantumCircuit, errors: ErrorTable, device: Any, idle: I
                 continue
             if op.name == "if_else" and not top:
                 raise InputError("nested 'if_else' inside an if_test body is not supported in a collision")
+            if top:
+                schedule(target, op, pq, cl, qc)
             if op.name == "measure":
                 err = errors(op.name, pq)
                 if err is not None:
@@ -310,7 +378,7 @@ def _noisy_compact(tqc: QuantumCircuit, errors: ErrorTable, device: Any, idle: I
                     target.append(Kraus([np.diag([1.0, 0.0]).astype(complex), np.diag([0.0, 1.0]).astype(complex)]),
                                   loc)
                     continue
-                e01, e10 = _readout(device, pq[0])
+                e01, e10 = readout_errors(device, pq[0])
                 c = cindex[cl[0]]
                 target.cx(loc[0], c)  # deferred measurement: the record qubit copies the Z value
                 flip = [np.diag([math.sqrt(1 - e01), math.sqrt(1 - e10)]).astype(complex),
@@ -346,6 +414,10 @@ def _noisy_compact(tqc: QuantumCircuit, errors: ErrorTable, device: Any, idle: I
                 target.append(_exact(err), loc)
 
     emit(tqc, out, list(range(tqc.num_qubits)), index, True)
+    if duration is not None:
+        end = max(clock.values(), default=0.0)
+        for p in phys:
+            wait(out, p, end)
     if idle is not None and idle.time > 0:
         err = thermal_relaxation_error(idle.t1, idle.t2, idle.time)
         for p in system_out:
@@ -355,6 +427,7 @@ def _noisy_compact(tqc: QuantumCircuit, errors: ErrorTable, device: Any, idle: I
 
 def collision_superop(
     tqc: QuantumCircuit, device: Any, *, idle: Idle | None = None, errors: ErrorTable | None = None,
+    timeline: bool | None = None,
 ) -> ComplexArray:
     """Row-major 16x16 noisy channel of a transpiled collision on the system (qubit 1 first).
 
@@ -364,13 +437,19 @@ def collision_superop(
         device: the ``BackendV2`` or parametric spec whose errors are attached.
         idle: optional idle relaxation of the system qubits after the collision.
         errors: a precomputed :func:`error_table` of ``device`` (for repeated calls).
+        timeline: relaxation of waiting qubits from the target's durations and T1, T2 (see
+            :func:`noisy_fixed_point`); default True for a device backend, and refused for a parametric spec.
     """
     if tqc.parameters:
         raise InputError(f"the collision circuit has unbound parameters {sorted(p.name for p in tqc.parameters)}")
     errors = error_table(device) if errors is None else errors
     initial, final = _layout(tqc)
     sys_in, sys_out = (initial[0], initial[1]), (final[0], final[1])
-    qc, index = _noisy_compact(tqc, errors, device, idle, sys_out)
+    device = _resolve(device)
+    is_spec = isinstance(device, noise_mod.NoiseSpec)
+    if timeline and is_spec:
+        raise InputError("timeline needs a device backend (a parametric spec has no instruction durations)")
+    qc, index = _noisy_compact(tqc, errors, device, idle, sys_out, (not is_spec) if timeline is None else timeline)
     return _system_channel(qc, [index[p] for p in sys_in], [index[p] for p in sys_out])
 
 
@@ -424,7 +503,8 @@ class NoisyFixedPoint:
 
     ``superop``: the 16x16 noisy collision (row-major, qubit 1 first); ``rho``: its fixed point;
     ``contraction``: :math:`|\lambda_2(S)|`; ``two_qubit_gates`` and ``duration_s`` of one transpiled
-    collision; ``margin`` :math:`= \|r\|_1 - 1` (magic iff > 0).
+    collision; ``measured_qubit``: the physical qubit holding paper qubit 1 after it (where tomography
+    reads); ``margin`` :math:`= \|r\|_1 - 1` (magic iff > 0).
     """
 
     design: str
@@ -435,6 +515,7 @@ class NoisyFixedPoint:
     contraction: float
     two_qubit_gates: int
     duration_s: float
+    measured_qubit: int = 1
 
     def __post_init__(self) -> None:
         if np.shape(self.superop) != (16, 16) or np.shape(self.rho) != (4, 4):
@@ -469,7 +550,8 @@ class NoisyFixedPoint:
         return {"design": self.design, "collision": self.collision.to_dict(), "device": self.device,
                 "bloch": self.bloch.tolist(), "l1_norm": self.l1_norm, "margin": self.margin,
                 "magic": self.margin > 0, "contraction": self.contraction,
-                "two_qubit_gates": self.two_qubit_gates, "duration_s": self.duration_s}
+                "two_qubit_gates": self.two_qubit_gates, "duration_s": self.duration_s,
+                "measured_qubit": self.measured_qubit}
 
 
 def device_label(device: Any) -> str:
@@ -481,8 +563,8 @@ def device_label(device: Any) -> str:
 
 def noisy_fixed_point(
     design: str, params: Params | CollisionParams, dt: float | None, device: Any, *, idle: Idle | None = None,
-    seed: int = 0, optimization_level: int = 3, initial_layout: Sequence[int] | None = None,
-    transpiled: QuantumCircuit | None = None,
+    timeline: bool | None = None, seed: int = 0, optimization_level: int = 3,
+    initial_layout: Sequence[int] | None = None, transpiled: QuantumCircuit | None = None,
 ) -> NoisyFixedPoint:
     """The noisy fixed point of ``design`` at ``params``, ``dt`` on ``device`` (see the module docstring).
 
@@ -494,6 +576,10 @@ def noisy_fixed_point(
         dt: collision length (model time) for :class:`Params`.
         device: a ``BackendV2`` (e.g. a fake IBM device) or a noisy spec (``"depol=1e-3"``, ``"fake:NAME"``).
         idle: optional idle relaxation per collision.
+        timeline: for a device backend (default True): the qubits that wait for other instructions, for a
+            measurement an ``if_test`` reads, or for the collision's end relax with their own T1, T2 (full
+            device noise: gates, readout, reset and measurement durations, idle time). False: gate-attached
+            errors and readout only, as ``NoiseModel.from_backend`` on an unscheduled circuit.
         seed, optimization_level, initial_layout: transpilation of the collision.
         transpiled: an already transpiled (and bound) collision, to skip building and transpiling.
     """
@@ -505,8 +591,9 @@ def noisy_fixed_point(
                                          initial_layout=initial_layout)
     elif design in DYNAMIC_DESIGNS and not transpiled.num_clbits:
         raise InputError(f"the transpiled circuit of design {design!r} must keep its measured clbit")
-    S = collision_superop(transpiled, device, idle=idle)
+    S = collision_superop(transpiled, device, idle=idle, timeline=timeline)
     lam = min(second_eigenvalue(S), 1.0)
     return NoisyFixedPoint(design=design, collision=cp, device=device_label(device), superop=S,
                            rho=fixed_point(S), contraction=lam, two_qubit_gates=two_qubit_gate_count(transpiled),
-                           duration_s=collision_duration(transpiled, device))
+                           duration_s=collision_duration(transpiled, device),
+                           measured_qubit=_layout(transpiled)[1][1])
