@@ -47,6 +47,9 @@ __all__ = [
     "CHAIN_BATHS",
     "chain_site",
     "chain_bonds",
+    "CHAIN_EXACT_SOLVERS",
+    "chain_exact_solver",
+    "chain_unique",
 ]
 
 #: At most this many characters of a user value appear in an error message.
@@ -311,6 +314,32 @@ def chain_bonds(g: Any, n_sites: int) -> tuple[float, ...]:
         values = [g] * (n_sites - 1)
     return tuple(interval_number(f"g[{i}]", v, lo=-math.inf, hi=math.inf) for i, v in enumerate(values))
 
+
+
+#: Steady-state solvers of the exact chain method: sparse LU, preconditioned GMRES, or the choice by size.
+CHAIN_EXACT_SOLVERS = ("auto", "direct", "iterative")
+
+
+def chain_exact_solver(value: Any, name: str = "solver") -> str:
+    """One of :data:`CHAIN_EXACT_SOLVERS`."""
+    if not isinstance(value, str) or value not in CHAIN_EXACT_SOLVERS:
+        raise InputError(f"{name} must be one of {', '.join(repr(s) for s in CHAIN_EXACT_SOLVERS)}; got {quote(value)}")
+    return value
+
+
+def chain_unique(baths: Sequence[str], g: Sequence[float]) -> None:
+    """Refuse a chain with a group of sites joined by nonzero bonds in which no site has a bath
+    (e.g. a bath-less site whose bonds all have g = 0): such sites keep their initial state, so
+    the chain has no unique steady state."""
+    start = 0
+    for i in range(len(baths)):
+        if i == len(baths) - 1 or g[i] == 0.0:
+            group = range(start, i + 1)
+            if all(baths[j] == "none" for j in group):
+                which = f"site[{start}]" if len(group) == 1 else f"sites[{start}..{i}]"
+                raise InputError(f"{which} has no bath and no nonzero bond to a site with a bath: the chain "
+                                 "has no unique steady state (give it a bath or a nonzero g)")
+            start = i + 1
 
 # --- circuits ---
 #: Largest number of Trotter steps on any route. The ``power`` route forms S^N by repeated squaring

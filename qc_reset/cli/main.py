@@ -35,7 +35,7 @@ from .._version import OPTIONAL_EXTRAS, __version__, install_hint
 __all__ = ["main", "build_parser", "CliError", "COMMAND_MODULES", "OPTIONAL_EXTRAS", "EXIT_BROKEN_PIPE"]
 
 #: Subcommand modules under ``qc_reset.cli``, in the order shown by ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ("steady", "tcrit", "simulate", "export_qasm", "sweep", "figures")
+COMMAND_MODULES: tuple[str, ...] = ("steady", "tcrit", "simulate", "export_qasm", "sweep", "figures", "chain")
 
 #: Exit code when the reader of standard output goes away (128 + SIGPIPE, as for C tools).
 EXIT_BROKEN_PIPE = 141
