@@ -18,6 +18,7 @@ from ...model import measures
 from ...model import perturbative as pt
 from ...model.params import Params
 from ...model.steady import steady_bloch
+from .chain_sweep import chain_records
 from .config import MODEL_AXES, point_seed
 
 __all__ = [
@@ -124,6 +125,8 @@ OUTPUT_KINDS: dict[str, Kind] = {
     "perturbative": perturbative_records,
 }
 _CIRCUIT_KINDS: dict[str, Kind] = {"circuit": circuit_records, "tomography": tomography_records}
+#: The kind of chain sweeps (:mod:`.chain_sweep`); not in KIND_NAMES, since a [grid] config has no chain.
+_CHAIN_KINDS: dict[str, Kind] = {"chain": chain_records}
 #: Every output kind a config may name (the last two load Aer lazily).
 KIND_NAMES: tuple[str, ...] = (*OUTPUT_KINDS, *_CIRCUIT_KINDS)
 
@@ -134,6 +137,8 @@ def resolve_kind(kind: str) -> Kind:
         return OUTPUT_KINDS[kind]
     if kind in _CIRCUIT_KINDS:
         return _CIRCUIT_KINDS[kind]
+    if kind in _CHAIN_KINDS:
+        return _CHAIN_KINDS[kind]
     raise InputError(f"output kind {quote(kind)} is not available; allowed: {', '.join(KIND_NAMES)}")
 
 

@@ -22,6 +22,7 @@ from ... import _checks
 from ..._checks import InputError, quote
 from ...model.params import validate_params
 from ...model.steady import require_unique
+from .chain_sweep import parse_chain_sweep
 from .config import AXES, MAX_CONFIG_BYTES, MAX_POINTS, MODEL_AXES, SweepConfig
 from .kinds import KIND_NAMES
 
@@ -174,6 +175,8 @@ def parse_config(data: dict[str, Any]) -> SweepConfig:
     """Validate a parsed TOML document; errors name the offending key and the allowed values."""
     if not isinstance(data, dict):
         raise InputError(f"a sweep config must be a table of sections; got {quote(data)}")
+    if "site" in data:  # [[site]] tables: a chain sweep (.chain_sweep)
+        return parse_chain_sweep(data)
     unknown = set(data) - _SECTIONS
     if unknown:
         raise InputError(f"unknown section(s) {quote(sorted(unknown))}; allowed: {sorted(_SECTIONS)}")
