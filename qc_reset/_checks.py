@@ -43,6 +43,10 @@ __all__ = [
     "validate_params",
     "check_rates",
     "callback",
+    "MAX_TN_BOND",
+    "MAX_TN_STEPS",
+    "MAX_TN_SITES",
+    "chain_tn_options",
     "MAX_CHAIN_SITES",
     "CHAIN_BATHS",
     "chain_site",
@@ -340,6 +344,31 @@ def chain_unique(baths: Sequence[str], g: Sequence[float]) -> None:
                 raise InputError(f"{which} has no bath and no nonzero bond to a site with a bath: the chain "
                                  "has no unique steady state (give it a bath or a nonzero g)")
             start = i + 1
+
+#: Largest bond dimension of the tensor-network chain method (a two-site split costs ~ (4 chi)^3).
+MAX_TN_BOND = 256
+#: Most steps of one stage of the tensor-network chain method.
+MAX_TN_STEPS = 10**6
+#: Longest chain of the tensor-network chain method: its time grows linearly in N (about 5 ms per
+#: bond and step at chi = 32 on one core), so longer chains are refused before the work starts.
+MAX_TN_SITES = 400
+
+
+def chain_tn_options(n_sites: Any, dt: Any, order_: Any, max_bond: Any, tol: Any, max_steps: Any,
+                     max_time_s: Any) -> tuple[float, int, int, float, int, float | None]:
+    """Options of the tensor-network chain method: the chain length N in [2, MAX_TN_SITES], ``dt`` in
+    (0, 1], ``order`` 1 or 2, ``max_bond`` in [4, MAX_TN_BOND], ``tol`` in [1e-10, 1e-2], ``max_steps``
+    in [10, MAX_TN_STEPS], ``max_time_s`` None or in (0, +inf)."""
+    integer("number of sites", n_sites, lo=2, hi=MAX_TN_SITES)
+    step = interval_number("dt", dt, lo=0.0, hi=1.0, lo_open=True)
+    k = order(order_)
+    bond = integer("max_bond", max_bond, lo=4, hi=MAX_TN_BOND)
+    target = interval_number("tol", tol, lo=1e-10, hi=1e-2)
+    steps_ = integer("max_steps", max_steps, lo=10, hi=MAX_TN_STEPS)
+    budget = None if max_time_s is None else interval_number("max_time_s", max_time_s, lo=0.0, hi=math.inf,
+                                                               lo_open=True, hi_open=True)
+    return step, k, bond, target, steps_, budget
+
 
 # --- circuits ---
 #: Largest number of Trotter steps on any route. The ``power`` route forms S^N by repeated squaring
