@@ -226,3 +226,17 @@ def test_budget_counts_on_a_generic_device() -> None:
     assert dyn["measurements"] == 3  # two which bits and the dephasing of qubit 1 (T2 = 0 needs none)
     dil = D.collision_budget(backend, cp, design="dilated")
     assert dil["two_qubit_gates"] > 10 * dyn["two_qubit_gates"] and dil["measurements"] == 0
+
+
+def test_cli_simulate_runs_the_dynamic_realization(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from qc_reset.cli import main
+
+    args = ["simulate", "--g", "0.35", "--p1", "0.3", "--p2", "0.7", "--T1", "0.2", "--T2", "0.3", "--dt", "0.5",
+            "--steps", "3", "--realization", "dynamic", "--json"]
+    assert main(args) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["realization"] == "dynamic" and d["route"] == "gates" and d["steps"] == 3
+    assert main([*args[:-1], "--shots", "500", "--seed", "2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["tomography"]["bloch"][2] > 0.5
