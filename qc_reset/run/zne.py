@@ -100,11 +100,19 @@ def fold_between_resets(circuit: QuantumCircuit, scale: float, *, folding: str =
     ``"random"`` (``fold_gates_at_random``, segment :math:`j` with seed ``seed + j``). ``scale = 1`` returns a
     copy. The result has the circuit's qubits, clbits and non-gate instructions in their places, with
     ``sxdg`` and other inverses translated to the parametric noise basis (:data:`~qc_reset.run.noise.BASIS_GATES`).
+
+    Each distinct segment is converted to mitiq's internal (Cirq) form once, with ``mitiq.interface.mitiq_qiskit``'s
+    ``from_qiskit`` (identities on its idle qubits keep every qubit in the conversion), folded there and converted
+    back with ``to_qiskit``; the identities are dropped again. The conversion is what costs (tens of ms per
+    segment through OpenQASM 2), and the dilated circuit repeats a handful of distinct segments per step.
     """
     zne = _mitiq()
+    from mitiq.interface.mitiq_qiskit import from_qiskit, to_qiskit
+
     folding = choice("folding", folding, FOLDINGS)
     scale = interval_number("scale", scale, lo=1.0, hi=math.inf, hi_open=True)
     seed = int_seed(seed)
+    n = circuit.num_qubits
     out = circuit.copy_empty_like()
     if scale == 1.0:
         out.compose(circuit, inplace=True)
@@ -113,28 +121,40 @@ def fold_between_resets(circuit: QuantumCircuit, scale: float, *, folding: str =
     from qiskit.transpiler.passes import BasisTranslator
 
     translate = BasisTranslator(SessionEquivalenceLibrary, list(noise_mod.BASIS_GATES))
-    cache: dict[tuple[Any, ...], QuantumCircuit] = {}
+    internal: dict[tuple[Any, ...], Any] = {}  # distinct segment -> its mitiq (Cirq) circuit
+    folded_cache: dict[tuple[Any, ...], QuantumCircuit] = {}
     segment: list[tuple[Gate, list[int]]] = []
     count = 0
+
+    def back(folded_internal: Any) -> QuantumCircuit:
+        qc = to_qiskit(folded_internal)
+        if qc.num_qubits != n:  # pragma: no cover - the identities keep every qubit
+            raise RuntimeError("mitiq changed the number of qubits of a folded segment")
+        clean = QuantumCircuit(n)
+        for inst in qc.data:
+            if inst.operation.name != "id":
+                clean.append(inst.operation, [qc.find_bit(q).index for q in inst.qubits])
+        return translate(clean)
 
     def flush() -> None:
         nonlocal count
         if not segment:
             return
         key = tuple((g.name, tuple(float(p) for p in g.params), tuple(q)) for g, q in segment)
-        folded = cache.get(key) if folding == "global" else None
+        folded = folded_cache.get(key)
         if folded is None:
-            seg = QuantumCircuit(circuit.num_qubits)
-            for g, q in segment:
-                seg.append(g, q)
-            folded = (zne.scaling.fold_global(seg, scale) if folding == "global"
-                      else zne.scaling.fold_gates_at_random(seg, scale, seed=seed + count))
-            if folded.num_qubits != circuit.num_qubits:  # pragma: no cover - mitiq keeps the register
-                raise RuntimeError("mitiq changed the number of qubits of a folded segment")
-            folded = translate(folded)
+            if key not in internal:
+                seg = QuantumCircuit(n)
+                for g, q in segment:
+                    seg.append(g, q)
+                for idle in sorted(set(range(n)) - {i for _, qs in segment for i in qs}):
+                    seg.id(idle)
+                internal[key] = from_qiskit(seg)
             if folding == "global":
-                cache[key] = folded
-        out.compose(folded, qubits=list(range(circuit.num_qubits)), inplace=True)
+                folded = folded_cache[key] = back(zne.scaling.fold_global(internal[key], scale))
+            else:
+                folded = back(zne.scaling.fold_gates_at_random(internal[key], scale, seed=seed + count))
+        out.compose(folded, qubits=list(range(n)), inplace=True)
         count += 1
         segment.clear()
 
