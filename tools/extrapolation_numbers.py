@@ -93,15 +93,17 @@ def warm() -> None:
 
 
 def zne() -> None:
-    runs = [(0.5, "richardson", "global", (1, 3, 5)), (0.5, "linear", "global", (1, 3, 5)),
-            (0.5, "richardson", "global", (1, 2, 3)), (0.5, "richardson", "global", (1, 1.5, 2)),
-            (0.1, "richardson", "global", (1, 3, 5)), (0.1, "richardson", "global", (1, 1.5, 2)),
-            (0.5, "richardson", "random", (1, 3, 5))]
-    for dt, factory, folding, scales in runs:
+    runs = [(0.5, "richardson", "global", (1, 3, 5), "nominal"), (0.5, "linear", "global", (1, 3, 5), "nominal"),
+            (0.5, "richardson", "random", (1, 3, 5), "nominal"), (0.5, "richardson", "random", (1, 2, 3), "nominal"),
+            (0.5, "richardson", "random", (1, 1.5, 2), "counted"), (0.5, "richardson", "global", (1, 2, 3), "nominal"),
+            (0.1, "richardson", "global", (1, 3, 5), "nominal"), (0.1, "richardson", "random", (1, 1.5, 2), "counted"),
+            (0.1, "richardson", "global", (1, 1.5, 2), "nominal")]
+    for dt, factory, folding, scales, scale_from in runs:
         t = time.perf_counter()
         w = zne_witness(REFERENCE, "depol=1e-3", dt=dt, order=2, steps="auto", tol=1e-6, factory=factory,
-                        folding=folding, scales=scales, seed=0)
-        print(f"dt {dt} ({w.steps} steps), {factory}, {folding}, scales {scales}: noisy W {w.witness_noisy:+.4f}, "
+                        folding=folding, scales=scales, scale_from=scale_from, seed=0)
+        print(f"dt {dt} ({w.steps} steps), {factory}, {folding}, scales {scales} ({scale_from}: "
+              f"{np.round(w.effective_scales, 3).tolist()}): noisy W {w.witness_noisy:+.4f}, "
               "ZNE W "
               f"{w.witness_zne:+.4f}, ideal W {w.witness_ideal:+.4f}, exact steady "
               f"{measures.l1_norm(w.bloch_exact) - 1:+.4f}; per-scale W "
