@@ -136,3 +136,26 @@ def test_spec_idle_option_and_refusals() -> None:
     with pytest.raises(InputError, match="control flow"):
         pm.run(flow)
     assert dn.has_timing(fake_backend("FakeManilaV2").target) and not dn.has_timing(AerSimulator().target)
+
+
+def test_the_budget_circuit_is_the_scheduled_circuit_without_delays_and_noise() -> None:
+    # budgets are read on transpile_only: it must be the circuit that runs, minus the schedule and noise passes
+    from qc_reset.circuits.collision import trotter_circuit
+
+    p = Params(g=0.06, p1=0.3, p2=0.3, T1=0.1, T2=0.0)
+    qc = trotter_circuit(p, 0.1, 2, order=2, realization="dilated", save=False)
+    pm = dn.device_pass_manager(fake_backend("FakeBrisbane"), seed=3)
+    run, plain = pm.run(qc), pm.transpile_only(qc)
+    kept = [(i.operation.name, tuple(run.find_bit(q).index for q in i.qubits), tuple(i.operation.params))
+            for i in run.data if i.operation.name not in ("delay", "quantum_channel")]
+    assert kept == [(i.operation.name, tuple(plain.find_bit(q).index for q in i.qubits), tuple(i.operation.params))
+                    for i in plain.data]
+    assert run.count_ops().get("delay", 0) > 0
+
+
+def test_spec_and_backend_routes_give_one_state_and_budget() -> None:
+    p = Params(g=0.06, p1=0.3, p2=0.3, T1=0.1, T2=0.0)
+    spec = simulate_summary(p, dt=0.5, steps=2, noise="fake:FakeManilaV2", seed=4)
+    dev = simulate_summary(p, dt=0.5, steps=2, backend=fake_backend("FakeManilaV2"), seed=4)
+    np.testing.assert_allclose(spec["bloch_circuit"], dev["bloch_circuit"], atol=STATE_TOL, rtol=0)
+    assert spec["budget"] == dev["budget"] and spec["idle_noise"] and dev["idle_noise"]

@@ -112,16 +112,17 @@ def simulate_summary(
         spec = dataclasses.replace(spec, idle=on)
         if optimization_level is None:
             optimization_level = DEVICE_OPTIMIZATION_LEVEL
+    level = DEFAULT_LEVEL if level is None else float(level)
+    if shots > 0 and seed is None:
+        seed = fresh_seed()  # one recorded seed for the tomography and the threshold search
+    # the transpiler seed of the runs: noisy_state's seed, or run_tomography's transpiler stream
+    tr_seed = (seed or 0) if shots == 0 else stream_seed(seed_streams(seed, 4)[1])
     pm: DevicePassManager | None = None
     if backend is not None:
         target = getattr(backend, "target", None)
         timed = target is not None and has_timing(target)
         if idle_noise or (idle_noise is None and timed):
-            pm = device_pass_manager(backend, optimization_level=optimization_level, seed=seed or 0,
-                                     idle_noise=True)
-    level = DEFAULT_LEVEL if level is None else float(level)
-    if shots > 0 and seed is None:
-        seed = fresh_seed()  # one recorded seed for the tomography and the threshold search
+            pm = device_pass_manager(backend, optimization_level=optimization_level, seed=tr_seed, idle_noise=True)
     if shots == 0 and spec.kind == "none" and backend is None:
         res = simulate(params, dt, steps=steps, order=order, realization=realization or "kraus",
                        route=route or "gates", tol=DEFAULT_TOL if tol is None else tol)
@@ -148,8 +149,7 @@ def simulate_summary(
             d["budget"] = device_budget(
                 params, device, dt=dt, order=order, steps=int(d["steps"]), shots=shots, seed=seed,
                 pm=pm if pm is not None else device_pass_manager(
-                    device, optimization_level=optimization_level, idle_noise=False,
-                    seed=(seed or 0) if shots == 0 else stream_seed(seed_streams(seed, 4)[1]),
+                    device, optimization_level=optimization_level, idle_noise=False, seed=tr_seed,
                     initial_layout=spec.layout)).to_dict()
     if gate_error_threshold:
         d["max_gate_error"] = max_gate_error(params, shots=shots, seed=seed, level=level, noise=spec, dt=dt,
