@@ -84,8 +84,8 @@ def register(sub: Any) -> None:
                    help="a fake IBM device of qiskit_ibm_runtime.fake_provider (e.g. fake:FakeManilaV2): its noise "
                         "model and target, transpiled at --optimization-level (default 3); instead of --noise")
     p.add_argument("--optimization-level", type=whole_number(), default=None, metavar="0-3",
-                   help="transpiler optimization level of the noisy circuit (default 3 with --backend, 1 with "
-                        "--noise); needs --backend or a --noise model")
+                   help="transpiler optimization level of the noisy circuit (default 3 with --backend or --noise "
+                        "fake:NAME, 1 with a parametric --noise); needs --backend or a --noise model")
     p.add_argument("--no-idle-noise", dest="idle_noise", action="store_false",
                    help="device noise without time: no ALAP schedule, so idle qubits (waiting for resets, "
                         "measurements, other gates) do not relax; for comparison (needs --backend or --noise fake:)")
