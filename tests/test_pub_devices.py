@@ -124,6 +124,12 @@ def test_to_frame_and_record(runtime_sweep) -> None:  # type: ignore[no-untyped-
     l1 = np.abs(run.bloch).sum(axis=1) - 1  # the witness of linear inversion, computed here from the Bloch vectors
     np.testing.assert_allclose(frame["magic_witness"], l1, atol=1e-12)
     assert np.all(frame["magic_witness_lo"] <= frame["magic_witness_hi"])
+    # the budget's counts against Qiskit's own counts of the same circuit
+    dev = device_circuits(CircuitParameters.create(), STEPS, _manila(), seed=TSEED, creg=pr.CREG)
+    ops = dev.circuits[2].count_ops()
+    assert run.budget is not None and run.budget["collisions"] == STEPS
+    assert run.budget["two_qubit_gates"] == ops.get("cx", 0) and run.budget["resets"] == ops.get("reset", 0)
+    assert run.budget["depth"] == dev.circuits[2].depth()
     back = pr.PubSweep.from_dict(json.loads(json.dumps(run.to_dict())))
     assert back.to_dict() == run.to_dict()
     with pytest.raises(InputError, match="analysis=True"):
@@ -153,3 +159,17 @@ def test_device_refusals_before_any_job(monkeypatch: pytest.MonkeyPatch) -> None
         pr.run_sweep(POINTS, backend=_manila(), optimization_level=5, **kw)
     with pytest.raises(InputError, match="initial_layout must be distinct"):
         pr.run_sweep(POINTS, backend=_manila(), initial_layout=[0, 1, 2, 9], **kw)
+
+
+def test_aer_simulator_backend_runs_the_circuits_as_built() -> None:
+    from qiskit_aer import AerSimulator
+
+    from qc_reset.model import measures
+    from qc_reset.run.tomography import ideal_state
+
+    run = pr.run_sweep(POINTS, shots=SHOTS, seed=2, dt=DT, steps=STEPS, backend=AerSimulator(method="density_matrix"),
+                       analysis=False)
+    assert run.layout is None and run.budget is None  # no device layout to transpile to
+    for k, p in enumerate(POINTS):
+        exact = measures.bloch_vector(ideal_state(p, DT, 2, STEPS))
+        assert np.all(np.abs((run.bloch[k] - exact) / run.stderr[k]) < Z_BOUND)

@@ -44,6 +44,7 @@ from ..stats.records import TomographyResult
 from ..stats.tomography import analyze
 from . import backends
 from .backends import pub_counts
+from .budget import circuit_budget
 from .pub_records import BlochSweep, PubSweep
 from .pub_transpile import NEEDED_INSTRUCTIONS, device_circuits
 from .seeds import fresh_seed, seed_streams, stream_seed
@@ -250,7 +251,9 @@ def run_sweep(
     With a device (``backend=``, or a sampler that has one, e.g. ``qiskit_ibm_runtime.SamplerV2(mode=device)``)
     the three circuits are transpiled to its target first (:func:`qc_reset.run.pub_transpile.device_circuits`:
     parameters kept, qubit 1 measured on the physical qubit the layout gives it, every needed instruction
-    checked before anything is submitted); otherwise they run untranspiled.
+    checked before anything is submitted); otherwise they run untranspiled. On a device the record's
+    ``budget`` is :func:`qc_reset.run.budget.circuit_budget` of the transpiled Z-basis circuit on the target
+    (the X and Y circuits add one or two native single-qubit gates), with ``per_collision`` values.
 
     Args:
         points: the parameter points (non-empty).
@@ -263,7 +266,8 @@ def run_sweep(
         sampler: any ``BaseSamplerV2``; default Aer's ``SamplerV2`` (:data:`AER_OPTIONS`, seeded), or
             :func:`backend_sampler` of ``backend``.
         backend: any ``BackendV2``: the target to transpile to (also with a sampler), and without a sampler
-            the device emulated by :func:`backend_sampler`.
+            the device emulated by :func:`backend_sampler`. An ``AerSimulator`` (density-matrix method) has no
+            device layout: it runs the circuits as built, with its own noise model.
         optimization_level, initial_layout, pass_manager: the transpilation for a device (level default
             :data:`~qc_reset.run.backends.DEVICE_OPTIMIZATION_LEVEL`; ``initial_layout`` lists the physical
             qubits of the circuit's four qubits; a ``pass_manager`` replaces the preset).
@@ -277,12 +281,17 @@ def run_sweep(
         ((1, 3, 2), 6000)
     """
     from qiskit.primitives.containers import BindingsArray  # lazy: qiskit primitives, only to build PUBs
+    from qiskit_aer import AerSimulator  # lazy, heavy: Aer loads only when a sweep is run
 
     pts = require_points(points)
     shots = check_shots(shots)
     dts = sweep_dts(dt, len(pts))
     seed = fresh_seed() if seed is None else seed
     target = backend if backend is not None else (None if sampler is None else backends.sampler_backend(sampler))
+    if target is not None and isinstance(target, AerSimulator):
+        if sampler is None:
+            backends.device_simulator(target)  # a statevector simulator is refused before any work
+        target = None  # no device layout: Aer runs the circuits as built (its noise model applies to their gates)
     if target is None and (optimization_level is not None or initial_layout is not None or pass_manager is not None):
         raise InputError("optimization_level, initial_layout and pass_manager need a device: backend= or a sampler "
                          "with a backend (the default circuits run untranspiled on Aer)")
@@ -294,6 +303,7 @@ def run_sweep(
     s_run, s_boot, s_tr = seed_streams(seed, 3)
     cp = CircuitParameters.create()
     dev = None
+    budget = None
     if target is None:
         circs = sweep_circuits(n, order=order, cparams=cp)
     else:
@@ -301,6 +311,8 @@ def run_sweep(
         dev = device_circuits(cp, n, target, order=order, seed=s_t, optimization_level=optimization_level,
                               initial_layout=initial_layout, pass_manager=pass_manager, creg=CREG)
         circs = list(dev.circuits)
+        # the three circuits differ only in the basis rotation: the Z circuit's budget stands for the sweep's
+        budget = circuit_budget(circs[-1], getattr(target, "target", None), collisions=n).to_dict()
     bindings = BindingsArray({tuple(cp.parameters()): sweep_values(cp, pts, dts)})
     if sampler is not None:
         smp = sampler
@@ -319,7 +331,7 @@ def run_sweep(
                     backend=None if target is None else str(getattr(target, "name", type(target).__name__)),
                     measured_qubit=MEASURED_QUBIT if dev is None else dev.measured_qubit,
                     layout=None if dev is None else dev.layout,
-                    optimization_level=None if dev is None else dev.optimization_level)
+                    optimization_level=None if dev is None else dev.optimization_level, budget=budget)
 
 
 # ------------------------------------------------------------------------------------------- estimator runs

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._checks import InputError, check_shots, confidence_level, integer, quote
-from ..circuits.measurement import NATIVE_MEASUREMENT
+from ..circuits.measurement import NATIVE_MEASUREMENT, resolve_steps
 from ..model import Params
 from ..model.measures import bloch_vector, l1_norm
 from ..model.progress import ProgressCallback, Tracker
@@ -222,7 +222,7 @@ def max_gate_error(
     elif shots > 0:
         seed = tomography.fresh_seed()
     level = confidence_level(level)
-    n_steps = tomography.resolve_steps(params, dt, order, steps, tomography.convergence_tol(shots))
+    n_steps = resolve_steps(params, dt, order, steps, tomography.convergence_tol(shots))
     evals: list[tuple[float, str, float]] = []
     need = 2 + max(0, math.ceil(math.log2(math.log(hi / lo) / math.log1p(rtol)))) if hi / lo > 1 + rtol else 2
     tracker = Tracker(progress_callback, min(need, max_evaluations), "evaluations")

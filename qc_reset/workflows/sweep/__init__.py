@@ -15,6 +15,12 @@ A sweep is a Cartesian grid over ``g, p1, p2, T1, T2, dt, shots, noise`` read fr
     [run]
     seed = 1234          # each point gets its own stream from (seed, point index)
     chunk = 256          # points per task
+    # backend = "fake:FakeManilaV2"   # circuit kinds on a fake device (exclusive with grid.noise)
+
+Devices: ``run.backend = "fake:NAME"`` runs the ``circuit`` and ``tomography`` kinds on that fake device
+(its noise and target, on Aer's density-matrix method); in Python, :func:`run_sweep` also takes
+``sampler=`` (any ``BaseSamplerV2``, for the ``tomography`` kind) and ``backend=`` (any ``BackendV2``) objects
+on the local executor.
 
 Limits, checked before anything is expanded (:mod:`.parse`): the config file is at most 1 MiB of
 UTF-8 TOML (nesting too deep for the parser is an input error); the grid has at most

@@ -41,20 +41,24 @@ def check_scheduler(scheduler: str) -> None:
 
 @contextlib.contextmanager
 def executor(config: SweepConfig, kind: str, scheduler: str | None, n_workers: int,
-              connect_timeout: float, worker_timeout: float) -> Iterator[Runner]:
+              connect_timeout: float, worker_timeout: float, devices: dict[str, Any] | None = None) -> Iterator[Runner]:
     """Yield a function that evaluates blocks of point indices, in this process or on Dask.
 
     The Dask cluster is connected (and has a worker) before the store is touched, so a failed
-    connection leaves no half-created sweep behind. Points are built per block, never all at
-    once.
+    connection leaves no half-created sweep behind. ``devices`` (the ``sampler`` / ``device`` objects of
+    :func:`~qc_reset.workflows.sweep.runner.run_sweep`) are passed to each chunk, on the local executor only.
+    Points are built per block, never all at once.
     """
 
     def task(block: range) -> tuple[list[tuple[int, dict[str, Any]]], Sequence[str], int, dict[str, Any]]:
         return [(i, config.point(i)) for i in block], config.outputs, config.seed, config.options
 
     if kind == "local":
-        yield lambda blocks: (evaluate_chunk(*task(b)) for b in blocks)
+        yield lambda blocks: (evaluate_chunk(*task(b), devices) for b in blocks)
         return
+    if devices:
+        raise InputError("sampler= and backend= objects run with executor='local'; on Dask name the device in the "
+                         "config (run.backend = 'fake:NAME')")
     try:
         from dask.distributed import Client, LocalCluster, as_completed  # lazy: the optional dask extra
     except ImportError:

@@ -71,6 +71,18 @@ def perturbative_records(points: list[dict[str, Any]], seeds: list[int], opts: d
     ]
 
 
+def _device(options: dict[str, Any]) -> Any:
+    """The device of the circuit kinds: a ``BackendV2`` given to the runner, or ``run.backend = "fake:NAME"``."""
+    if options.get("device") is not None:
+        return options["device"]
+    name = options.get("backend")
+    if not name:
+        return None
+    from ...run.backends import fake_backend  # lazy: the fake provider (hardware extra), only for run.backend
+
+    return fake_backend(str(name)[len("fake:"):])
+
+
 def circuit_records(points: list[dict[str, Any]], seeds: list[int], options: dict[str, Any]) -> list[dict[str, Any]]:
     """Output kind ``circuit``: the converged circuit state of qubit 1 (no shots), one dict per point.
 
@@ -80,11 +92,17 @@ def circuit_records(points: list[dict[str, Any]], seeds: list[int], options: dic
     """
     from ...run.summary import simulate_summary  # lazy: Qiskit and Aer load only for this kind
 
+    if options.get("sampler") is not None:
+        raise InputError("output kind 'circuit' needs exact density matrices, which only Aer's density-matrix "
+                         "method gives, not a sampler: use backend= (emulated on AerSimulator.from_backend(..., "
+                         "method='density_matrix')) or the 'tomography' kind with sampler=")
     order = options.get("order", 2)
+    device = _device(options)
     out = []
     for d, s in zip(points, seeds, strict=True):
         P = _params(d)
-        run = simulate_summary(P, dt=d["dt"], order=order, route="power", noise=d.get("noise", "none"), seed=s)
+        run = simulate_summary(P, dt=d["dt"], order=order, route="power", noise=d.get("noise", "none"), seed=s,
+                               backend=device)
         rc = np.asarray(run["bloch_circuit"])
         out.append({"bloch_exact": run["bloch_exact"], "bloch_circuit": rc.tolist(),
                     "trace_distance": float(run["trace_distance"]), "steps": run["steps"],
@@ -102,17 +120,28 @@ def tomography_records(
     ``counts`` and ``noise``; deterministic given the point seeds.
     """
     from ...run.summary import simulate_summary  # lazy: Qiskit and Aer load only for this kind
+    from ...run.tomography import run_tomography
+    from ...stats.estimators import DEFAULT_LEVEL, DEFAULT_RESAMPLES
 
+    device, sampler = _device(options), options.get("sampler")
     out = []
     for d, s in zip(points, seeds, strict=True):
         if int(d.get("shots", 0)) < 1:
             raise InputError("output kind 'tomography' needs grid.shots >= 1 (shots per basis)")
-        full = simulate_summary(
-            _params(d), shots=int(d["shots"]), seed=int(s), noise=d.get("noise", "none"), dt=d["dt"],
-            order=options.get("order", 2), realization=options.get("realization", "dilated"),
-            route=None if d.get("noise", "none") != "none" else "power",
-            level=options.get("level"), n_resamples=options.get("n_resamples"),
-        )
+        ideal = d.get("noise", "none") == "none" and device is None and sampler is None
+        if sampler is not None:  # the summary has no sampler input: the run itself, with the same record
+            full = run_tomography(
+                _params(d), shots=int(d["shots"]), seed=int(s), noise=d.get("noise", "none"), dt=d["dt"],
+                order=options.get("order", 2), realization=options.get("realization", "dilated"), route="gates",
+                level=options.get("level") or DEFAULT_LEVEL, sampler=sampler, backend=device,
+                n_resamples=options.get("n_resamples") or DEFAULT_RESAMPLES).to_dict()
+        else:
+            full = simulate_summary(
+                _params(d), shots=int(d["shots"]), seed=int(s), noise=d.get("noise", "none"), dt=d["dt"],
+                order=options.get("order", 2), realization=options.get("realization", "dilated"),
+                route="power" if ideal else None, level=options.get("level"),
+                n_resamples=options.get("n_resamples"), backend=device,
+            )
         out.append({**full["tomography"], "verdict": full["tomography"]["magic_witness"]["verdict"],
                     "steps": full["steps"], "bloch_circuit": full["bloch_circuit"], "counts": full["counts"],
                     "noise": full["noise"]})
@@ -143,13 +172,17 @@ def resolve_kind(kind: str) -> Kind:
 
 
 def evaluate_chunk(
-    indexed_points: list[tuple[int, dict[str, Any]]], outputs: Sequence[str], seed: int, options: dict[str, Any]
+    indexed_points: list[tuple[int, dict[str, Any]]], outputs: Sequence[str], seed: int, options: dict[str, Any],
+    devices: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Compute the requested outputs for a chunk of (index, point); one record per point.
 
     Pure function of its arguments (each point's stream comes from
     :func:`qc_reset.workflows.sweep.config.point_seed`), so it can run in any process or on any Dask worker.
+    ``devices`` holds the Python objects of :func:`~qc_reset.workflows.sweep.runner.run_sweep`'s ``sampler=``
+    (key ``"sampler"``) and ``backend=`` (key ``"device"``), passed to the circuit kinds with the options.
     """
+    options = {**options, **(devices or {})}
     idx = [i for i, _ in indexed_points]
     pts = [p for _, p in indexed_points]
     seeds = [point_seed(seed, i) for i in idx]

@@ -30,7 +30,7 @@ __all__ = ["parse_config", "load_config"]
 
 _DEFAULTS: dict[str, Any] = {"dt": 0.1, "shots": 0, "noise": "none"}
 _SECTIONS = {"grid", "outputs", "run"}
-_RUN_KEYS = {"seed", "chunk", "order", "realization", "level", "n_resamples"}
+_RUN_KEYS = {"seed", "chunk", "order", "realization", "level", "n_resamples", "backend"}
 
 
 def _axis_length(name: str, spec: Any) -> int:
@@ -121,6 +121,18 @@ def _check_run_options(run: dict[str, Any]) -> None:
         _checks.confidence_level(run["level"], "run.level")
     if "n_resamples" in run:
         _checks.integer("run.n_resamples", run["n_resamples"], lo=1, hi=10**7)
+    if "backend" in run:
+        name = run["backend"]
+        if not isinstance(name, str) or not name.startswith("fake:"):
+            raise InputError(f"run.backend must be 'fake:NAME' (a device of qiskit_ibm_runtime.fake_provider); "
+                             f"got {quote(name)}")
+        # lazy: the fake provider (the hardware extra) loads only for a config that names a device
+        from ...run.backends import check_fake_name
+
+        try:
+            check_fake_name(name[len("fake:"):])
+        except InputError as exc:
+            raise InputError(f"run.backend: {exc}") from None
 
 
 def _check_physics(cfg: SweepConfig) -> None:
@@ -148,6 +160,9 @@ def _check_physics(cfg: SweepConfig) -> None:
 def _check_shots_and_noise(cfg: SweepConfig) -> None:
     """Everything that would otherwise fail mid-sweep: noise specs, shots, realization vs noise."""
     noisy = [n for n in cfg.axes.get("noise", ["none"]) if n != "none"]
+    if "backend" in cfg.options and cfg.options.get("realization", "dilated") != "dilated":
+        raise InputError("run.realization must be 'dilated' with run.backend (the device runs the hardware-native "
+                         "gate-level circuit)")
     if noisy:
         from ...run.noise import parse_noise  # lazy: qiskit noise models load only when asked for
 
@@ -157,6 +172,8 @@ def _check_shots_and_noise(cfg: SweepConfig) -> None:
             except ValueError as exc:  # the parser's message may quote the whole spec: cut it
                 reason = str(exc) if len(str(exc)) <= 200 else str(exc)[:197] + "..."
                 raise InputError(f"grid.noise = {quote(spec)}: {reason}") from None
+        if "backend" in cfg.options:
+            raise InputError("run.backend and a grid.noise model are exclusive: the device brings its own noise")
         if cfg.options.get("realization", "dilated") != "dilated":
             raise InputError("run.realization must be 'dilated' when grid.noise has a noise model "
                              "(noise attaches to the hardware-native gate-level circuit)")

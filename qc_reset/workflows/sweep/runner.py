@@ -5,6 +5,7 @@ The store's format and guarantees are stated in :mod:`qc_reset.workflows.sweep`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Callable
@@ -41,6 +42,8 @@ def run_sweep(
     worker_timeout: float = 30.0,
     log: Callable[[str], None] = _stderr,
     progress_callback: ProgressCallback | None = None,
+    sampler: Any = None,
+    backend: Any = None,
 ) -> list[dict[str, Any]]:
     """Run (or resume) a sweep, appending each finished point to ``out_dir/results.jsonl``.
 
@@ -62,6 +65,13 @@ def run_sweep(
         progress_callback: called with a :class:`~qc_reset.model.progress.Progress` (unit
             ``"points"``) once before computing (``done`` = the points already stored) and after
             each chunk written, ending with ``done == total`` = the sweep's points.
+        sampler: any ``BaseSamplerV2`` for the ``tomography`` kind's shots (the ``circuit`` kind needs exact
+            density matrices and refuses it); local executor only.
+        backend: any ``BackendV2`` for both circuit kinds (checked before any job; shot-based runs use its noise
+            on Aer's density-matrix method, :func:`qc_reset.run.tomography.run_tomography`); local executor only.
+            In a config, ``run.backend = "fake:NAME"`` names a fake device instead (any executor).
+            Either object's name enters the sweep's fingerprint (``options.device_label``), so a resume must pass the
+            same device.
 
     Returns:
         All records, sorted by point index.
@@ -76,11 +86,40 @@ def run_sweep(
     for name, value in (("connect_timeout", connect_timeout), ("worker_timeout", worker_timeout)):
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 86400:
             raise InputError(f"{name} must be a number of seconds in (0, 86400]; got {quote(value)}")
+    devices = _devices(sampler, backend, config)
+    if devices:
+        config = dataclasses.replace(config, options={**config.options, "device_label": _device_label(devices)})
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with store.folder_lock(out), make_executor(config, executor, scheduler, n_workers, float(connect_timeout),
-                                           float(worker_timeout)) as runner:
+                                           float(worker_timeout), devices) as runner:
         return _run_locked(config, out, resume, runner, progress, log, progress_callback)
+
+
+def _devices(sampler: Any, backend: Any, config: SweepConfig) -> dict[str, Any]:
+    """The checked ``sampler=`` / ``backend=`` objects, refused before any store or job exists when they cannot run."""
+    if sampler is None and backend is None:
+        return {}
+    from ...run import backends  # lazy: Qiskit loads only when a sweep is given a device
+
+    if "backend" in config.options:
+        raise InputError("backend= and the config's run.backend are exclusive; name the device once")
+    if [n for n in config.axes.get("noise", ["none"]) if n != "none"]:
+        raise InputError("sampler=/backend= and a grid.noise model are exclusive: the device brings its own noise")
+    if sampler is not None:
+        backends.sampler_backend(sampler)
+        if "circuit" in config.outputs:
+            raise InputError("output kind 'circuit' needs exact density matrices, which only Aer's density-matrix "
+                             "method gives, not a sampler: use backend= or compute only 'tomography' with sampler=")
+    if backend is not None:
+        backends.device_simulator(backend)
+        backends.require_instructions(backend, ("reset", "two-qubit gate"), "the sweep's dilated circuits")
+    return {k: v for k, v in (("sampler", sampler), ("device", backend)) if v is not None}
+
+
+def _device_label(devices: dict[str, Any]) -> str:
+    parts = [f"{k}:{type(v).__name__}:{getattr(v, 'name', '')}" for k, v in sorted(devices.items())]
+    return ",".join(parts)
 
 
 def _run_locked(config: SweepConfig, out: Path, resume: bool, runner: Runner, progress: bool,
