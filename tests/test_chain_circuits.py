@@ -159,10 +159,14 @@ def test_auto_steps_reach_the_fixed_point_and_trotter_error_is_stated() -> None:
     res = chain_circuit_steady(CHAIN4, dt=0.1, tol=1e-9)
     star = _site_blochs(fixed_point(chain_step_superop(CHAIN4, 0.1, 2)), 4)
     assert np.abs(res.blochs - star).max() <= 2e-9  # |dr| <= 2 D for each site
-    assert res.error == pytest.approx(np.abs(res.blochs - star).max(), abs=1e-12)
+    assert res.details["convergence_error"] == pytest.approx(np.abs(res.blochs - star).max(), abs=1e-12)
     exact = _site_blochs(_steady(_liouvillian(CHAIN4)), 4)
-    assert 1e-5 < np.abs(res.blochs - exact).max() < 1e-2  # the O(dt^2) Trotter error, not convergence
+    assert res.error == pytest.approx(np.abs(res.blochs - exact).max(), abs=1e-10)
+    assert res.details["trotter_error"] == pytest.approx(np.abs(star - exact).max(), abs=1e-10)
+    assert 1e-5 < res.details["trotter_error"] < 1e-2  # the O(dt^2) Trotter error, not convergence
     assert res.details["trotter_error_order"] == 2 and res.details["convergence"] == "spectral"
+    alone = chain_circuit_steady(CHAIN4, dt=0.1, tol=1e-9, compare_exact=False)
+    assert alone.error == alone.details["convergence_error"] and alone.details["trotter_error"] is None
 
 
 def test_bloch_rule_lands_on_the_fixed_point() -> None:

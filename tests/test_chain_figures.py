@@ -54,6 +54,8 @@ def test_tcrit_plot_leaves_out_lengths_without_magic() -> None:
     plot_tcrit_vs_n(ax=ax, data=ChainTcrit((2, 3, 4), (0.5, 0.2, None)))
     y = ax.get_lines()[0].get_ydata()
     assert y[0] == 0.5 and y[1] == 0.2 and math.isnan(y[2])
+    marks = ax.get_lines()[1]  # the length without magic, on the axis
+    assert list(marks.get_xdata()) == [4.0] and list(marks.get_ydata()) == [0.0]
     plt.close(fig)
     with pytest.raises(InputError, match="same, non-zero length"):
         ChainTcrit((2, 3), (0.5,))

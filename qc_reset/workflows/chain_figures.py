@@ -62,7 +62,8 @@ class ChainTcrit:
 
 
 def plot_chain_profile(*, ax: Any, result: ChainResult, log: SeriesLog | None = None, label: str = "",
-                       coherence: bool = True, threshold: bool = True, style: str = "o-") -> None:
+                       coherence: bool = True, threshold: bool = True, style: str = "o-",
+                       color: str | None = None) -> None:
     r"""Per-site :math:`\|r\|_1` (and :math:`C_{l1}`) of ``result`` along the chain, on ``ax``.
 
     Error bars are the result's ``error`` where it is finite and nonzero (a circuit's convergence or shot
@@ -76,11 +77,11 @@ def plot_chain_profile(*, ax: Any, result: ChainResult, log: SeriesLog | None = 
     err = result.error if result.error is not None and math.isfinite(result.error) and result.error > 0 else None
     name = label or result.method
     if err is None:
-        ax.plot(x, l1n, style, ms=4, label=rf"{name}: $\|r\|_1$")
+        ax.plot(x, l1n, style, ms=4, color=color, label=rf"{name}: $\|r\|_1$")
     else:
-        ax.errorbar(x, l1n, yerr=err, fmt=style, ms=4, capsize=2, label=rf"{name}: $\|r\|_1$")
+        ax.errorbar(x, l1n, yerr=err, fmt=style, ms=4, capsize=2, color=color, label=rf"{name}: $\|r\|_1$")
     if coherence:
-        ax.plot(x, coh, "s--", ms=3, label=rf"{name}: $C_{{l1}}$")
+        ax.plot(x, coh, "s--", ms=3, color=color, label=rf"{name}: $C_{{l1}}$")
     if log is not None:
         log.add(f"{name}:l1_norm", x, l1n, err)
         if coherence:
@@ -101,7 +102,11 @@ def plot_tcrit_vs_n(*, ax: Any, data: ChainTcrit, log: SeriesLog | None = None, 
         raise InputError(f"data must be a ChainTcrit; got {quote(data)}")
     n = np.array(data.n, dtype=float)
     T = np.array([np.nan if t is None else t for t in data.T_crit])
-    ax.plot(n, T, style, ms=4, label=label or r"$T_{\mathrm{crit}}$ of site 0")
+    line = ax.plot(n, T, style, ms=4, label=label or r"$T_{\mathrm{crit}}$ of site 0")[0]
+    none = np.isnan(T)
+    if none.any():
+        ax.plot(n[none], np.zeros(int(none.sum())), "x", ms=7, color=line.get_color(), clip_on=False,
+                label=f"{label + ': ' if label else ''}no magic at T = 0")
     if log is not None:
         log.add(label or "T_crit", n, T)
     ax.set_xlabel("chain length N")
@@ -179,7 +184,7 @@ def make_chain_figures(out: str | Path, *, profiles: Mapping[str, ChainResult] |
         log = SeriesLog("Per-site ||r||_1 and l1 coherence along the chain", caption, style="one series per method")
         for k, (label, result) in enumerate(profiles.items()):
             plot_chain_profile(ax=ax, result=result, log=log, label=label, threshold=k == len(profiles) - 1,
-                               style=("o-", "x:", "^-.", "v--")[k % 4])
+                               style=("o-", "x:", "^-.", "v--")[k % 4], color=f"C{k}")
         fig.tight_layout()
         written += _write(fig, log, folder / CHAIN_FIGURE_NAMES[0])
         plt.close(fig)
