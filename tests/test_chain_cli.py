@@ -87,6 +87,15 @@ def test_circuit_method_on_a_tiny_chain(tmp_path: Path, capsys: pytest.CaptureFi
     np.testing.assert_allclose(d["sites"][0]["bloch"], exact, atol=5e-3)
 
 
+def test_tn_method_on_a_tiny_chain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The tensor-network result lies within its own error estimate of the exact state."""
+    assert main(["chain", _write(tmp_path, PAPER), "--method", "tn", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["method"] == "tn" and 0 < d["error"] < 1e-3
+    exact = chain_exact_steady(Chain((Site("heat", 0.3, 0.1), Site("spin", 0.5, 0.0)), 0.2)).blochs
+    assert np.abs(np.array([s["bloch"] for s in d["sites"]]) - exact).max() <= d["error"]
+
+
 def test_unavailable_method_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setitem(chain_cmd.METHODS, "tn", ("qc_reset.model.chain.no_such_module", "chain_tn_steady"))

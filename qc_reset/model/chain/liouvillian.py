@@ -42,7 +42,7 @@ def bath_state(site: Site) -> ComplexArray:
 
 
 def local_operator(op: Any, site: int, n: int) -> sp.csr_matrix:
-    """``I (x) ... (x) op (x) ... (x) I`` with ``op`` (2^k x 2^k, k consecutive sites) starting at ``site``."""
+    """The operator ``op`` of k consecutive sites (a 2^k x 2^k matrix) from ``site`` on, identity elsewhere."""
     op = sp.csr_matrix(op)
     k = int(round(np.log2(op.shape[0])))
     left = sp.identity(2**site, dtype=complex, format="csr")
