@@ -289,7 +289,8 @@ CHAIN_BATHS = ("heat", "spin", "none")
 def chain_site(index: int, bath: Any, p: Any, T: Any, omega: Any) -> tuple[str, float, float, float]:
     """One site of a collision chain: ``bath`` in :data:`CHAIN_BATHS`; for a bath site the rate
     ``p`` in ``(0, +inf)`` and the temperature ``T`` in ``[0, +inf]``; for ``"none"`` both must
-    be 0 (nothing to reset to); ``omega`` (the site frequency, H_i = omega/2 |1><1|) finite."""
+    be 0 (nothing to reset to); ``omega`` (the site frequency: ``omega/2`` times the projector on
+    the excited state) finite."""
     name = f"site[{index}]"
     if not isinstance(bath, str) or bath not in CHAIN_BATHS:
         raise InputError(f"{name}.bath must be one of {', '.join(repr(b) for b in CHAIN_BATHS)}; got {quote(bath)}")
@@ -319,7 +320,6 @@ def chain_bonds(g: Any, n_sites: int) -> tuple[float, ...]:
     return tuple(interval_number(f"g[{i}]", v, lo=-math.inf, hi=math.inf) for i, v in enumerate(values))
 
 
-
 #: Steady-state solvers of the exact chain method: sparse LU, preconditioned GMRES, or the choice by size.
 CHAIN_EXACT_SOLVERS = ("auto", "direct", "iterative")
 
@@ -344,6 +344,7 @@ def chain_unique(baths: Sequence[str], g: Sequence[float]) -> None:
                 raise InputError(f"{which} has no bath and no nonzero bond to a site with a bath: the chain "
                                  "has no unique steady state (give it a bath or a nonzero g)")
             start = i + 1
+
 
 #: Largest bond dimension of the tensor-network chain method (a two-site split costs ~ (4 chi)^3).
 MAX_TN_BOND = 256
