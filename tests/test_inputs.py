@@ -48,12 +48,13 @@ def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
     """Building circuits, transpiling and running Aer all fail the test."""
     # The modules that define and call these (the compatibility modules only re-export them).
     from qc_reset.circuits import collision
-    from qc_reset.run import noise, simulator, tomography
+    from qc_reset.run import noise, simulator, tomography_batch, tomography_run
 
     _forbid(monkeypatch, collision, "step_circuit")
     _forbid(monkeypatch, simulator, "_superop_circuit")
     _forbid(monkeypatch, simulator, "default_backend")
-    _forbid(monkeypatch, tomography, "_ideal_backend")
+    _forbid(monkeypatch, tomography_run, "ideal_backend")  # the modules that call it import it by name
+    _forbid(monkeypatch, tomography_batch, "ideal_backend")
     _forbid(monkeypatch, noise, "simulator")
     _forbid(monkeypatch, noise, "transpile_for")
 
