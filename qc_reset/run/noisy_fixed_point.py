@@ -37,7 +37,7 @@ import dataclasses
 import functools
 import math
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
@@ -76,7 +76,7 @@ __all__ = [
 MAX_COMPACT_QUBITS = 10
 
 #: ``(instruction name, physical qubits) -> QuantumError or None``: the error after each instruction.
-ErrorTable = Callable[[str, tuple[int, ...]], "QuantumError | None"]
+ErrorTable: TypeAlias = "Callable[[str, tuple[int, ...]], QuantumError | None]"
 
 
 @dataclasses.dataclass(frozen=True)
