@@ -5,7 +5,7 @@ Liouvillian of :mod:`.liouvillian`. Two solvers:
 
 * ``"direct"``: sparse LU (SuperLU, COLAMD ordering) of :math:`\mathcal L` with its first row (the
   equation of :math:`\rho_{00}`) replaced by the trace condition. The LU fill grows fast (about 7x
-  the entries of :math:`\mathcal L` at N = 4, 67x at N = 6, 2.4 s), so it is used up to
+  the entries of :math:`\mathcal L` at N = 4, 67x at N = 6, about 1.3 s), so it is used up to
   :data:`DIRECT_MAX_SITES` sites.
 * ``"iterative"``: GMRES on :math:`\mathcal L`, left-preconditioned by the inverse of its
   non-reset part. Splitting :math:`\mathcal L = \mathcal R - P + \mathcal L_H` with
@@ -67,7 +67,7 @@ __all__ = [
 DIRECT_MAX_SITES = 6
 #: ``solver="auto"`` uses the LU up to this many sites and GMRES beyond (LU: 1 ms at N = 4).
 AUTO_DIRECT_SITES = 4
-#: Largest memory estimate (bytes) of one exact solve; N = 10 needs about 1.3 GiB, N = 11 is refused.
+#: Largest memory estimate (bytes) of one exact solve: N = 10 needs about 2.9 GiB, N = 11 (12 GiB) is refused.
 MAX_EXACT_BYTES = 3 * 2**30
 #: Largest residual ||L rho||_2 a returned state may have (a unique, converged solve gives ~1e-15).
 MAX_RESIDUAL = 1e-8
