@@ -173,7 +173,8 @@ def test_validation() -> None:
 
 
 def test_timeline_relaxes_a_qubit_that_waits() -> None:
-    """Qubit 1 waits while qubit 0 is reset: its relaxation for the reset's duration, from the target."""
+    """Qubit 1 waits while qubit 0 is reset: as late as possible, it relaxes before its sx, for the reset's
+    duration minus the sx's, with its own T1, T2 from the target."""
     from qiskit import QuantumCircuit
     from qiskit.quantum_info import SuperOp
     from qiskit_aer.noise import thermal_relaxation_error
@@ -191,9 +192,32 @@ def test_timeline_relaxes_a_qubit_that_waits() -> None:
     t_sx = be.target["sx"][(1,)].duration * 1e9
     qp = be.qubit_properties(1)
     t1, t2 = qp.t1 * 1e9, min(qp.t2 * 1e9, 2 * qp.t1 * 1e9)
-    wait = thermal_relaxation_error(t1, t2, t_reset - t_sx)  # qubit 1 idles after its sx until the reset ends
+    wait = thermal_relaxation_error(t1, t2, t_reset - t_sx)  # ALAP: qubit 1 idles, then its sx ends with the reset
     ident = thermal_relaxation_error(1.0, 1.0, 0.0)
-    after = from_qiskit_superop(SuperOp(ident.expand(wait)).data)  # Qiskit qubit 1 = paper 1 (first factor)
-    np.testing.assert_allclose(timed, after @ plain, atol=EXACT)
+    before = from_qiskit_superop(SuperOp(ident.expand(wait)).data)  # Qiskit qubit 1 = paper 1 (first factor)
+    np.testing.assert_allclose(timed, plain @ before, atol=EXACT)
     with pytest.raises(InputError, match="timeline needs a device"):
         collision_superop(qc, "depol=1e-3", timeline=True)
+
+
+def test_timeline_equals_the_alap_scheduled_device_simulation() -> None:
+    """Full device noise against an independent path: Qiskit's ALAP schedule padded with delays
+    (run.device_noise.schedule_alap) and Aer's NoiseModel.from_backend, whose RelaxationNoisePass relaxes every
+    delay, over 120 repeated collisions."""
+    from qiskit_aer.noise import NoiseModel
+
+    from qc_reset.run.backends import fake_backend
+    from qc_reset.run.device_noise import schedule_alap
+
+    be = fake_backend("FakeManilaV2")
+    p = Params(0.366, 0.5, 5.0, 0.0, 0.0)
+    tqc = transpile_collision(collision_circuit("dilated_fresh", p, 0.5), be, seed=0)
+    initial = tqc.layout.initial_index_layout()[:2]
+    assert list(initial) == list(tqc.layout.final_index_layout()[:2])
+    res = noisy_fixed_point("dilated_fresh", p, 0.5, be, transpiled=tqc)  # timeline=True by default
+    assert res.contraction**120 < 1e-20
+    rho = _repeated_density_matrix(schedule_alap(tqc, be.target), 120, NoiseModel.from_backend(be), initial)
+    assert trace_distance(rho, res.rho) < CONVERGED
+    # the idle time matters here (5.5 us resets on Manila): the gate-only fixed point is far away
+    gate_only = noisy_fixed_point("dilated_fresh", p, 0.5, be, transpiled=tqc, timeline=False)
+    assert trace_distance(rho, gate_only.rho) > 1e-2

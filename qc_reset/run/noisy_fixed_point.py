@@ -312,9 +312,9 @@ def _noisy_compact(tqc: QuantumCircuit, errors: ErrorTable, device: Any, idle: I
     """The compact noisy circuit (touched qubits, then one qubit per clbit) and the physical -> compact map.
 
     With ``timeline`` (a device target), every qubit that waits -- for an instruction on other qubits, for
-    the measurement an ``if_test`` reads, or until the collision's end -- relaxes with its own T1, T2 for
-    that time (an as-soon-as-possible schedule of the collision, so the waits are where a device has them
-    up to their order within the collision).
+    the measurement an ``if_test`` reads, or from the collision's start to its first instruction -- relaxes
+    with its own T1, T2 for that time, on the as-late-as-possible schedule of the collision (the target's
+    durations; Qiskit's ``ALAPScheduleAnalysis`` gives the same schedule to circuits without control flow).
     """
     from qiskit import QuantumCircuit
     from qiskit.quantum_info import Kraus, SuperOp
@@ -351,28 +351,49 @@ def _noisy_compact(tqc: QuantumCircuit, errors: ErrorTable, device: Any, idle: I
                 target.append(_exact(thermal_relaxation_error(t1, t2, gap)), [index[p]])
         clock[("q", p)] = max(until, clock.get(("q", p), 0.0))
 
-    def schedule(target: QuantumCircuit, op: Any, pq: tuple[int, ...], cl: Sequence[int], qc: QuantumCircuit) -> None:
-        """Idle the qubits of ``op`` up to its start; advance their clocks (and its clbits') to its end."""
+    def span_of(op: Any, pq: tuple[int, ...]) -> float:
+        assert duration is not None
+        if op.name == "if_else":
+            return 1e9 * max((collision_duration(b, device, qubits=pq) for b in op.blocks if b is not None),
+                             default=0.0)  # s -> ns
+        return duration(op.name, pq)
+
+    def keys_of(op: Any, pq: tuple[int, ...], cl: Sequence[int]) -> list[Any]:
+        keys: list[Any] = [("q", p) for p in pq] + [("c", c) for c in cl]
+        if op.name == "if_else":
+            keys.append(("c", tqc.find_bit(op.condition[0]).index))
+        return keys
+
+    # as late as possible (the schedule Qiskit's ALAPScheduleAnalysis gives IBM devices): a backward pass
+    alap: dict[int, float] = {}
+    if duration is not None:
+        top_ops = _ops(tqc)
+        total = 1e9 * collision_duration(tqc, device)  # ns, like the target durations of _timeline
+        nxt: dict[Any, float] = {}
+        for i in reversed(range(len(top_ops))):
+            op, qubits, cl = top_ops[i]
+            if op.name == "barrier":
+                continue
+            keys = keys_of(op, qubits, cl)
+            alap[i] = min(nxt.get(k, total) for k in keys) - span_of(op, qubits)
+            for k in keys:
+                nxt[k] = alap[i]
+
+    def schedule(target: QuantumCircuit, i: int, op: Any, pq: tuple[int, ...], cl: Sequence[int]) -> None:
+        """Idle the qubits of ``op`` up to its ALAP start; advance their clocks (and its clbits') to its end."""
         if duration is None:
             return
-        keys = [("c", c) for c in cl]
-        if op.name == "if_else":
-            keys.append(("c", qc.find_bit(op.condition[0]).index))
-        start = max([clock.get(("q", p), 0.0) for p in pq] + [clock.get(k, 0.0) for k in keys])
+        keys = keys_of(op, pq, cl)
+        start = max([alap[i]] + [clock.get(k, 0.0) for k in keys])
         for p in pq:
             wait(target, p, start)
-        if op.name == "if_else":
-            span = max((collision_duration(b, device, qubits=pq) for b in op.blocks if b is not None), default=0.0)
-        else:
-            span = duration(op.name, pq)
-        for p in pq:
-            clock[("q", p)] = start + span
+        end = start + span_of(op, pq)
         for k in keys:
-            clock[k] = start + span
+            clock[k] = end
 
     def emit(qc: QuantumCircuit, target: QuantumCircuit, qmap: Sequence[int], idx: dict[int, int],
              top: bool) -> None:
-        for op, qubits, cl in _ops(qc):
+        for i, (op, qubits, cl) in enumerate(_ops(qc)):
             pq = tuple(qmap[q] for q in qubits)
             loc = [idx[p] for p in pq]
             if op.name == "barrier":
@@ -380,7 +401,7 @@ def _noisy_compact(tqc: QuantumCircuit, errors: ErrorTable, device: Any, idle: I
             if op.name == "if_else" and not top:
                 raise InputError("nested 'if_else' inside an if_test body is not supported in a collision")
             if top:
-                schedule(target, op, pq, cl, qc)
+                schedule(target, i, op, pq, cl)
             if op.name == "measure":
                 err = errors(op.name, pq)
                 if err is not None:
