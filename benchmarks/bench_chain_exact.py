@@ -117,7 +117,7 @@ def main() -> None:
             res = solve_steady(chain)
             best = min(best, res.seconds)
         cells = []
-        diff = 0.0
+        diff: float | None = None
         for method in ("direct", "power"):
             seconds, rho = time_qutip(n, args.g, method, args.limit)
             if seconds is None or rho is None:
@@ -125,10 +125,10 @@ def main() -> None:
                 cells.append(f"{over:>14} {'-':>9} {'> ' + format(args.limit / best, '.3g'):>7}")
                 continue
             resid = float(np.linalg.norm(L @ rho.reshape(-1)))
-            diff = max(diff, float(np.abs(rho - res.rho).max()))
+            diff = max(diff or 0.0, float(np.abs(rho - res.rho).max()))
             cells.append(f"{seconds:14.3f} {resid:9.1e} {seconds / best:7.1f}")
         print(f"{n:2d} {res.solver:>9} {res.iterations:5d} {best:10.3f} {res.residual:9.1e} | {cells[0]} | "
-              f"{cells[1]} | {diff:10.1e}", flush=True)
+              f"{cells[1]} | {'-' if diff is None else format(diff, '.1e'):>10}", flush=True)
 
 
 if __name__ == "__main__":
