@@ -3,7 +3,7 @@
 Three studies, each printed as a Markdown table (heat-bath rate 0.3, spin-bath rate ``--p-spin``
 (default 0.3), spin-bath temperature 0.02):
 
-* ``profile``: heat (site 0) - none ... none - spin (site N-1), g = 0.2, heat-bath T = 0.05:
+* ``profile``: heat (site 0) - none ... none - spin (site N-1), ``--g`` (0.2), heat-bath T ``--T-heat`` (0.05):
   per-site l1 coherence and ||r||_1 for N = 2 ... 8.
 * ``tcrit``: the heat-bath qubit's critical temperature, the largest T of site 0 for which some g
   gives ||r_0||_1 > 1: for each g of a grid, T*(g) by bisection on log T (F decreasing in T is
@@ -13,6 +13,7 @@ Three studies, each printed as a Markdown table (heat-bath rate 0.3, spin-bath r
   and on any site.
 
     OPENBLAS_NUM_THREADS=1 python tools/chain_physics.py profile --max-n 8
+    OPENBLAS_NUM_THREADS=1 python tools/chain_physics.py profile --max-n 8 --p-spin 5 --g 0.25 --T-heat 0.05
     OPENBLAS_NUM_THREADS=1 python tools/chain_physics.py tcrit --max-n 6
     OPENBLAS_NUM_THREADS=1 python tools/chain_physics.py ends --max-n 7
     OPENBLAS_NUM_THREADS=1 python tools/chain_physics.py tcrit --max-n 5 --p-spin 5
@@ -44,16 +45,17 @@ def heat_spin(n: int, g: float, T_heat: float) -> Chain:
     return Chain((Site("heat", P, T_heat),) + (Site(),) * (n - 2) + (Site("spin", P_SPIN, T_SPIN),), g)
 
 
-def profile(max_n: int) -> None:
+def profile(max_n: int, g: float = 0.2, T_heat: float = 0.05) -> None:
     print("| N | " + " | ".join(f"site {i}" for i in range(max_n)) + " | magic sites | residual | s |")
     print("|---" * (max_n + 4) + "|")
     for n in range(2, max_n + 1):
-        res = chain_exact_steady(heat_spin(n, 0.2, 0.05))
+        res = chain_exact_steady(heat_spin(n, g, T_heat))
         cells = [f"{s.l1_coherence:.4f} / {s.l1_norm:.4f}" for s in res.sites] + [""] * (max_n - n)
         magic = ",".join(str(i) for i, s in enumerate(res.sites) if s.magic) or "none"
         print(f"| {n} | " + " | ".join(cells) + f" | {magic} | {res.details['residual']:.1e} | "
               f"{res.details['seconds']:.2f} |", flush=True)
-    print("\ncells: l1 coherence / ||r||_1 of each site; heat bath T = 0.05 on site 0, spin bath on site N-1")
+    print(f"\ncells: l1 coherence / ||r||_1 of each site; g = {g}, heat bath T = {T_heat} on site 0, spin bath on "
+          "site N-1")
 
 
 def _F(n: int, g: float, T: float) -> float:
@@ -134,11 +136,16 @@ def main() -> None:
     ap.add_argument("study", choices=("profile", "tcrit", "ends"))
     ap.add_argument("--max-n", type=int, default=6)
     ap.add_argument("--p-spin", type=float, default=0.3, help="reset rate of the spin bath(s) (default 0.3)")
+    ap.add_argument("--g", type=float, default=0.2, help="coupling of the profile (default 0.2)")
+    ap.add_argument("--T-heat", type=float, default=0.05, help="heat-bath temperature of the profile (default 0.05)")
     args = ap.parse_args()
     global P_SPIN
     P_SPIN = args.p_spin
     print(f"heat-bath rate {P}, spin-bath rate {P_SPIN}, spin-bath T {T_SPIN}\n")
-    {"profile": profile, "tcrit": tcrit, "ends": ends}[args.study](args.max_n)
+    if args.study == "profile":
+        profile(args.max_n, args.g, args.T_heat)
+    else:
+        {"tcrit": tcrit, "ends": ends}[args.study](args.max_n)
 
 
 if __name__ == "__main__":
