@@ -181,11 +181,11 @@ def _stage(ev: _Evolver, gates: dict[str, Any], *, tol: float, max_steps: int, t
         half = _Evolver(ev.mps.copy(), ev.max_bond)
         half.info = dict(ev.info)
         half.layer(gates["odd_half"], right_to_left=True)
-        final = half.blochs()
+        final, state = half.blochs(), half.mps
     else:
-        final = prev
+        final, state = prev, ev.mps
     converged = tail <= tol or plateau
-    return {"blochs": final, "steps": steps, "converged": converged, "plateau": plateau,
+    return {"blochs": final, "state": state, "steps": steps, "converged": converged, "plateau": plateau,
             "convergence_error": float(tail) if converged else 2.0,
             "contraction_per_check": float(q) if math.isfinite(q) else None,
             "max_bond": int(ev.mps.max_bond()), "time_s": time.perf_counter() - t0}
@@ -239,7 +239,8 @@ def chain_tn_steady(
         max_steps: the most steps of one stage, in [10, 10^6].
         max_time_s: a wall-time budget for all stages (None: none); a stage cut short reports
             ``converged: false`` and the trivial error 2.
-        concurrence: also compute the neighbour concurrences from two-site reduced states.
+        concurrence: also compute the neighbour concurrences from two-site reduced states (of the
+            dt/2 fixed point at max_bond; not extrapolated, and not covered by ``error``).
         seed: None starts from each site's own fixed point; a seed from a random product state
             (the fixed point does not depend on it; a check of that).
         progress_callback: called with :class:`~qc_reset.model.progress.Progress` records in steps.
@@ -284,14 +285,16 @@ def chain_tn_steady(
     blochs = np.where(radius > 1.0, extrapolated / np.maximum(radius, 1e-300), extrapolated)
     conc = None
     if concurrence:
-        conc = tuple(float(c) for c in joint.concurrence(_physical(pauli.pair_states(ev.mps.arrays))))
+        pairs = pauli.pair_states(stages["half_dt"]["state"].arrays)  # the fixed point of S at dt/2
+        conc = tuple(float(c) for c in joint.concurrence(_physical(pairs)))
     details = {"tn": {
         "dt": dt, "order": order, "max_bond": max_bond, "tol": tol,
         "estimates": {"convergence": convergence, "truncation": truncation, "trotter": trotter},
         "extrapolation": f"Richardson in dt: ({int(m)} f(dt/2) - f(dt)) / {int(m) - 1}",
         "bond_dimensions": [int(b) for b in ev.mps.bond_sizes()],
         "converged": all(bool(s["converged"]) for s in stages.values()),
-        "stages": {n: {**s, "blochs": np.asarray(s["blochs"]).tolist()} for n, s in stages.items()},
+        "stages": {n: {**{k: v for k, v in s.items() if k != "state"}, "blochs": np.asarray(s["blochs"]).tolist()}
+                   for n, s in stages.items()},
         "time_s": time.perf_counter() - t_start,
     }}
     return ChainResult.from_blochs("tn", blochs, concurrence=conc, error=error, details=details)
