@@ -16,7 +16,7 @@ The file format (one ``[[site]]`` table per qubit, in chain order)::
     [bonds]
     g = 0.06            # one value for every bond, or a list of N - 1 values
 
-Files are read with the same guards as sweep configs (:func:`read_toml`: at most
+Files are read with the same guards as sweep configs (:func:`~qc_reset.workflows.sweep.config.read_toml`: at most
 :data:`~qc_reset.workflows.sweep.config.MAX_CONFIG_BYTES` of UTF-8 TOML, parser errors and nesting
 too deep for the parser as input errors naming the file). Unknown tables and keys are refused by
 name; site errors name the site (``site[1].p must be ...``), via :meth:`Chain.from_dict`.
@@ -24,37 +24,17 @@ name; site errors name the site (``site[1].p must be ...``), via :meth:`Chain.fr
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from ..._checks import MAX_CHAIN_SITES, InputError, quote
 from ...model.chain import Chain
-from .config import MAX_CONFIG_BYTES
+from .config import read_toml
 
-__all__ = ["read_toml", "chain_tables", "chain_from_config", "load_chain", "CHAIN_TABLES"]
+__all__ = ["chain_tables", "chain_from_config", "load_chain", "CHAIN_TABLES"]
 
 #: The tables of a chain config.
 CHAIN_TABLES = ("site", "bonds")
-
-
-def read_toml(path: str | Path, what: str = "config") -> dict[str, Any]:
-    """A TOML file as a dict: UTF-8, at most :data:`MAX_CONFIG_BYTES`; every failure an InputError naming the file."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{what} file not found: {p}")
-    with p.open("rb") as fh:
-        raw = fh.read(MAX_CONFIG_BYTES + 1)
-    if len(raw) > MAX_CONFIG_BYTES:
-        raise InputError(f"{p}: a {what} must be at most {MAX_CONFIG_BYTES} bytes")
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{p}: not UTF-8 text (byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{p}: invalid TOML: {str(exc)[:200]}") from None
-    except RecursionError:
-        raise InputError(f"{p}: TOML nested too deeply") from None
 
 
 def chain_tables(data: dict[str, Any]) -> dict[str, Any]:

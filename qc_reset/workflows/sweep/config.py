@@ -11,7 +11,9 @@ import dataclasses
 import hashlib
 import json
 import math
+import tomllib
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,6 +22,7 @@ from ..._checks import InputError, quote
 from ...io import json_safe
 
 __all__ = [
+    "read_toml",
     "SweepConfig",
     "point_seed",
     "AXES",
@@ -142,3 +145,22 @@ class SweepConfig:
         return cls(axes={a: list(v) for a, v in data["axes"].items()}, ties=dict(data["ties"]),
                    outputs=tuple(data["outputs"]), seed=int(data["seed"]), chunk=int(data["chunk"]),
                    options=dict(data["options"]))
+
+
+def read_toml(path: str | Path, what: str = "config") -> dict[str, Any]:
+    """A TOML file as a dict: UTF-8, at most :data:`MAX_CONFIG_BYTES`; every failure an InputError naming the file."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{what} file not found: {p}")
+    with p.open("rb") as fh:
+        raw = fh.read(MAX_CONFIG_BYTES + 1)
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise InputError(f"{p}: a {what} must be at most {MAX_CONFIG_BYTES} bytes")
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p}: not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{p}: invalid TOML: {str(exc)[:200]}") from None
+    except RecursionError:
+        raise InputError(f"{p}: TOML nested too deeply") from None

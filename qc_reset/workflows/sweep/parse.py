@@ -12,7 +12,6 @@ the offending key and the allowed values.
 from __future__ import annotations
 
 import math
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from ..._checks import InputError, quote
 from ...model.params import validate_params
 from ...model.steady import require_unique
 from .chain_sweep import parse_chain_sweep
-from .config import AXES, MAX_CONFIG_BYTES, MAX_POINTS, MODEL_AXES, SweepConfig
+from .config import AXES, MAX_POINTS, MODEL_AXES, SweepConfig, read_toml
 from .kinds import KIND_NAMES
 
 __all__ = ["parse_config", "load_config"]
@@ -260,19 +259,4 @@ def parse_config(data: dict[str, Any]) -> SweepConfig:
 
 def load_config(path: str | Path) -> SweepConfig:
     """Read and validate a sweep TOML file (UTF-8, at most :data:`MAX_CONFIG_BYTES`)."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"config file not found: {p}")
-    with p.open("rb") as fh:
-        raw = fh.read(MAX_CONFIG_BYTES + 1)
-    if len(raw) > MAX_CONFIG_BYTES:
-        raise InputError(f"{p}: a sweep config must be at most {MAX_CONFIG_BYTES} bytes")
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{p}: not UTF-8 text (byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{p}: invalid TOML: {str(exc)[:200]}") from None
-    except RecursionError:
-        raise InputError(f"{p}: TOML nested too deeply") from None
-    return parse_config(data)
+    return parse_config(read_toml(path, "sweep config"))
