@@ -65,7 +65,7 @@ DEFAULT_MAX_BOND = 32
 #: Default target of the estimated remaining distance to each stage's fixed point.
 DEFAULT_TOL = 1e-6
 #: Default largest number of steps of one stage.
-DEFAULT_MAX_STEPS = 5_000
+DEFAULT_MAX_STEPS = 20_000
 #: Relative singular-value cutoff of every split (far below any error the estimates resolve).
 CUTOFF = 1e-12
 #: Steps between convergence checks.
