@@ -150,3 +150,17 @@ def test_bad_files_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "not UTF-8" in capsys.readouterr().err
     assert main(["chain", _write(tmp_path, THREE), "--method", "mps"]) == 2
     assert "--method" in capsys.readouterr().err
+
+
+def test_example_config_tn_agrees_with_exact_within_its_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's example chain: the tensor-network method converges at its defaults (it once stopped
+    at its step cap with the trivial error 2) and lies within its reported error of the exact solver."""
+    example = str(Path(__file__).resolve().parents[1] / "examples" / "chain.toml")
+    assert main(["chain", example, "--json"]) == 0
+    exact = json.loads(capsys.readouterr().out)
+    assert main(["chain", example, "--method", "tn", "--json"]) == 0
+    tn = json.loads(capsys.readouterr().out)
+    assert len(exact["sites"]) == len(tn["sites"]) == 3
+    assert tn["error"] < 1e-3
+    for a, b in zip(exact["sites"], tn["sites"], strict=True):
+        np.testing.assert_allclose(b["bloch"], a["bloch"], rtol=0, atol=tn["error"])
