@@ -302,3 +302,20 @@ def test_cli_no_idle_noise(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*SIM, "--noise", "depol=1e-3", "--no-idle-noise"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and "--no-idle-noise applies to device noise" in err
+
+
+def test_dynamic_circuit_state_is_labelled_a_shot_average(capsys: pytest.CaptureFixture[str]) -> None:
+    """Aer samples a dynamic circuit's mid-circuit measurements per shot: the saved state is an average
+    over DYNAMIC_SHOTS shots, and the record and the CLI say so (exact routes record None)."""
+    p = Params(0.06, 0.3, 0.3, 0.1, 0.02)
+    dyn = sm.simulate(p, 0.5, steps=4, realization="dynamic")
+    exact = sm.simulate(p, 0.5, steps=4, route="power")
+    assert dyn.state_shots == sm.DYNAMIC_SHOTS and exact.state_shots is None
+    assert sm.SimulationResult.from_dict(json.loads(json.dumps(dyn.to_dict()))).state_shots == sm.DYNAMIC_SHOTS
+    # The average is close to, but not equal to, the exact state of the same channel: each shot's state has
+    # Bloch components in [-1, 1], so the mean's standard error is at most 1/sqrt(shots); allow 6 of those.
+    diff = np.abs(dyn.bloch - exact.bloch).max()
+    assert 0 < diff < 6 / math.sqrt(sm.DYNAMIC_SHOTS)
+    assert main(["simulate", "--g", "0.06", "--p1", "0.3", "--p2", "0.3", "--T1", "0.1", "--T2", "0.02",
+                 "--dt", "0.5", "--steps", "4", "--realization", "dynamic"]) == 0
+    assert "average over 1024 shots" in capsys.readouterr().out

@@ -268,6 +268,9 @@ def _print(args: argparse.Namespace, d: dict[str, Any], spec: NoiseSpec) -> int:
         ("bloch exact   (rx, ry, rz)", fmt_vec(d["bloch_exact"])),
         ("trace distance (qubit 1)", d["trace_distance"]),
     ]
+    if d.get("state_shots") is not None:  # a dynamic circuit: the state is a sampled average, not exact
+        rows.append(("circuit state", f"average over {d['state_shots']} shots (mid-circuit measurements "
+                                      "are sampled; the exact channel: --route power, without --realization)"))
     if "trotter_error" in d:
         rows += [("trotter error (fixed point)", d["trotter_error"]), ("convergence error", d["convergence_error"])]
     if "l1_coherence" in d:

@@ -66,6 +66,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ROUTES",
+    "DYNAMIC_SHOTS",
     "DEFAULT_TOL",
     "SimulationResult",
     "trace_distance",
@@ -81,6 +82,8 @@ __all__ = [
 ]
 
 ROUTES: tuple[str, ...] = ("gates", "superop", "power")
+#: Shots over which Aer averages a dynamic circuit's saved state (a sampled average: ``state_shots``).
+DYNAMIC_SHOTS = 1024
 
 
 def system_channel(circuit: QuantumCircuit) -> ComplexArray:
@@ -151,6 +154,8 @@ class SimulationResult:
     rho: ComplexArray
     rho_fixed: ComplexArray
     rho_exact: ComplexArray
+    #: None for an exact density matrix; the number of shots Aer averaged it over for dynamic circuits.
+    state_shots: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("rho", "rho_fixed", "rho_exact"):
@@ -213,6 +218,7 @@ class SimulationResult:
             "trace_distance": self.trace_distance,
             "trotter_error": self.trotter_error,
             "convergence_error": self.convergence_error,
+            "state_shots": self.state_shots,
             **self.measures(),
             "rho": {"re": self.rho.real.tolist(), "im": self.rho.imag.tolist()},
         }
@@ -242,19 +248,13 @@ class SimulationResult:
             rho=np.asarray(rho["re"], dtype=float) + 1j * np.asarray(rho["im"], dtype=float),
             rho_fixed=fixed_point(trotter_step_superop(params, dt, order)),
             rho_exact=exact.steady_state(params.g, params.p1, params.p2, params.T1, params.T2),
+            state_shots=None if d.get("state_shots") is None else int(d["state_shots"]),
         )
 
 
 def simulate(
-    params: Params,
-    dt: float = 0.1,
-    *,
-    steps: int | str = "auto",
-    order: int = 2,
-    realization: str = "kraus",
-    route: str = "gates",
-    initial_state: npt.ArrayLike | None = None,
-    tol: float = DEFAULT_TOL,
+    params: Params, dt: float = 0.1, *, steps: int | str = "auto", order: int = 2, realization: str = "kraus",
+    route: str = "gates", initial_state: npt.ArrayLike | None = None, tol: float = DEFAULT_TOL,
     backend: AerSimulator | None = None,
 ) -> SimulationResult:
     """Run one parameter point on Aer; see :func:`simulate_many`.
@@ -264,10 +264,8 @@ def simulate(
         >>> res.steps, res.rho.shape
         (50, (4, 4))
     """
-    return simulate_many(
-        [Params.require(params)], dt, steps=steps, order=order, realization=realization, route=route,
-        initial_state=initial_state, tol=tol, backend=backend,
-    )[0]
+    return simulate_many([Params.require(params)], dt, steps=steps, order=order, realization=realization,
+                         route=route, initial_state=initial_state, tol=tol, backend=backend)[0]
 
 
 def _check_route(route: Any) -> str:
@@ -305,8 +303,9 @@ def simulate_many(
         dt: step length (> 0).
         steps: :math:`N \ge 1`, or ``"auto"`` (per point from the spectral gap, to ``tol``).
         order: 1 (Lie-Trotter) or 2 (Strang).
-        realization: ``"kraus"`` or ``"dilated"``; used by ``route="gates"`` (the other routes apply the
-            exact step channel, which both realizations equal to ~1e-14).
+        realization: ``"kraus"``, ``"dilated"`` or ``"dynamic"``; used by ``route="gates"`` (the other routes
+            apply the exact step channel, which every realization equals to ~1e-12; a dynamic circuit's state
+            is Aer's average over :data:`DYNAMIC_SHOTS` shots, recorded as ``state_shots``).
         route: ``"gates"``, ``"superop"`` or ``"power"`` (see the module docstring).
         initial_state: 4x4 density matrix or 4-vector, qubit 1 first; default :math:`\tau_1\otimes\tau_2`.
         tol: trace-distance tolerance to the fixed point for ``steps="auto"``.
@@ -353,7 +352,8 @@ def simulate_many(
         qcs = [trotter_circuit(p, dt, n, order=order, realization=realization,
                                initial_state=initial_state) for p, n in zip(points, ns, strict=True)]
         check_backend(backend, qcs)
-        job = backend.run(qcs)
+        # A dynamic circuit's mid-circuit measurements are sampled per shot: its saved state is an average.
+        job = backend.run(qcs, shots=DYNAMIC_SHOTS) if realization == "dynamic" else backend.run(qcs)
     else:
         qcs = [_superop_circuit(S, r0, n, power=(route == "power")) for S, r0, n in zip(S_list, rho0s, ns, strict=True)]
         check_backend(backend, qcs)
@@ -368,7 +368,8 @@ def simulate_many(
         SimulationResult(
             params=p, dt=float(dt), order=order, realization=realization, route=route, steps=n,
             rho=np.asarray(result.data(i)["rho"], dtype=complex), rho_fixed=fixed_point(S),
-            rho_exact=rho_exact[i],
+            rho_exact=rho_exact[i], state_shots=DYNAMIC_SHOTS if route == "gates" and realization == "dynamic"
+            else None,
         )
         for i, (p, S, n) in enumerate(zip(points, S_list, ns, strict=True))
     ]
