@@ -24,10 +24,7 @@ sites this is the two-qubit mapping :data:`qc_reset.circuits.parameters.PAPER_TO
 
 from __future__ import annotations
 
-import math
-
 from qiskit import QuantumCircuit
-from qiskit.circuit.library import XXPlusYYGate
 from qiskit.quantum_info import Kraus
 
 from .._checks import InputError
@@ -35,6 +32,7 @@ from .._checks import steps as check_steps
 from ..model.chain.spec import Chain
 from ..model.chain.trotter import Layer, bath_state, chain_initial_state, reset_probability, step_layers
 from ..model.channels import reset_kraus
+from .designs import dilated_reset, exchange
 from .parameters import EXCHANGE_GATES, bath_angle, reset_angle, validate_dt, validate_order, validate_realization
 
 __all__ = ["chain_qubits", "chain_ancillas", "chain_num_qubits", "pair_label", "chain_step_circuit",
@@ -67,40 +65,6 @@ def _require_chain(chain: object) -> Chain:
     return chain
 
 
-def _exchange(qc: QuantumCircuit, a: int, b: int, phi: float, gate: str) -> None:
-    """exp(-i phi (XX + YY)/2) on qubits a, b (symmetric in a, b)."""
-    if gate == "rxx_ryy":
-        qc.rxx(phi, a, b)
-        qc.ryy(phi, a, b)
-    elif gate == "xx_plus_yy":
-        qc.append(XXPlusYYGate(2 * phi), [a, b])
-    else:  # cnot2: Qiskit's two-CNOT definition of XXPlusYYGate (as in qc_reset.circuits.collision)
-        qc.s(a)
-        qc.ry(math.pi / 2, b)
-        qc.cx(b, a)
-        qc.ry(-phi, a)
-        qc.ry(-phi, b)
-        qc.cx(b, a)
-        qc.sdg(a)
-        qc.ry(-math.pi / 2, b)
-
-
-def _dilated_reset(qc: QuantumCircuit, qubit: int, ancillas: tuple[int, int], theta_q: float, theta_tau: float,
-                   x_basis: bool) -> None:
-    a, b = ancillas
-    qc.ry(theta_tau, b)
-    qc.cx(b, a)
-    qc.reset(a)  # trace out the purification: b is now diag(1 - e, e)
-    if x_basis:
-        qc.h(b)
-    qc.ry(theta_q, a)
-    qc.cx(qubit, b)  # cswap(a, b, qubit) as CNOT-Toffoli-CNOT (Aer's density-matrix method has ccx)
-    qc.ccx(a, b, qubit)
-    qc.cx(qubit, b)
-    qc.reset(a)  # both ancillas back to |0>: ready for the next bath
-    qc.reset(b)
-
-
 def _append_layer(qc: QuantumCircuit, chain: Chain, layer: Layer, realization: str, gate: str) -> None:
     qubits = chain_qubits(chain.n)
     if layer.kind == "free":
@@ -108,13 +72,13 @@ def _append_layer(qc: QuantumCircuit, chain: Chain, layer: Layer, realization: s
             qc.p(-chain.sites[i].omega * layer.dt / 2, qubits[i])
     elif layer.kind == "bonds":
         for i in layer.sites:
-            _exchange(qc, qubits[i], qubits[i + 1], chain.g[i] * layer.dt, gate)
+            exchange(qc, qubits[i], qubits[i + 1], chain.g[i] * layer.dt, gate)
     else:
         for i in layer.sites:
             site = chain.sites[i]
             if realization == "dilated":
-                _dilated_reset(qc, qubits[i], chain_ancillas(chain.n), float(reset_angle(site.p, layer.dt)),
-                               float(bath_angle(site.T)), site.bath == "spin")
+                dilated_reset(qc, qubits[i], float(reset_angle(site.p, layer.dt)), float(bath_angle(site.T)),
+                              x_basis=site.bath == "spin", ancillas=chain_ancillas(chain.n))
             else:
                 q = reset_probability(chain, i, layer.dt)
                 qc.append(Kraus(reset_kraus(bath_state(chain, i), q)), [qubits[i]])

@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 from qiskit import QuantumCircuit, transpile
 from qiskit.circuit import Instruction, ParameterExpression
-from qiskit.circuit.library import StatePreparation, XXPlusYYGate
+from qiskit.circuit.library import StatePreparation
 from qiskit.quantum_info import Kraus
 
 from .._checks import InputError, two_qubit_state
@@ -46,7 +46,7 @@ from .._checks import steps as check_steps
 from ..model import operators as model
 from ..model.channels import from_qiskit_superop, replace_kraus, reset_kraus, to_qiskit_superop, trotter_step_superop
 from ..model.params import ComplexArray, Params
-from .designs import append_design_resets, collision_angles, empty_design_circuit
+from .designs import append_design_resets, collision_angles, dilated_reset, empty_design_circuit, exchange
 from .parameters import (
     ANCILLAS,
     EXCHANGE_GATES,
@@ -96,37 +96,7 @@ def _unitary_block(qc: QuantumCircuit, g: Angle, dt: Angle, exchange_gate: str) 
     """exp(-i H dt): free phases p(-dt/2) on both qubits, then the partial SWAP (they commute)."""
     qc.p(-dt / 2, 0)
     qc.p(-dt / 2, 1)
-    phi = g * dt
-    if exchange_gate == "rxx_ryy":
-        qc.rxx(phi, 0, 1)
-        qc.ryy(phi, 0, 1)
-    elif exchange_gate == "xx_plus_yy":
-        qc.append(XXPlusYYGate(2 * phi), [0, 1])
-    else:  # cnot2: Qiskit's two-CNOT definition of XXPlusYYGate, with S Rx(a) S^dagger = Ry(a).
-        qc.s(0)
-        qc.ry(math.pi / 2, 1)
-        qc.cx(1, 0)
-        qc.ry(-phi, 0)
-        qc.ry(-phi, 1)
-        qc.cx(1, 0)
-        qc.sdg(0)
-        qc.ry(-math.pi / 2, 1)
-
-
-def _dilated_reset(qc: QuantumCircuit, qubit: int, theta_q: Angle, theta_tau: Angle, x_basis: bool) -> None:
-    a, b = _ANCILLA_A, _ANCILLA_B
-    qc.ry(theta_tau, b)
-    qc.cx(b, a)
-    qc.reset(a)  # trace out the purification: b is now diag(1 - e, e)
-    if x_basis:
-        qc.h(b)
-    qc.ry(theta_q, a)
-    # cswap(a, b, qubit) as CNOT-Toffoli-CNOT: Aer's density-matrix method has ccx but not cswap.
-    qc.cx(qubit, b)
-    qc.ccx(a, b, qubit)
-    qc.cx(qubit, b)
-    qc.reset(a)
-    qc.reset(b)
+    exchange(qc, 0, 1, g * dt, exchange_gate)
 
 
 def _reset_block(qc: QuantumCircuit, params: Params | CircuitParameters, dt: Angle, realization: str) -> None:
@@ -136,7 +106,7 @@ def _reset_block(qc: QuantumCircuit, params: Params | CircuitParameters, dt: Ang
     for paper, p, T, x_basis in ((1, params.p1, params.T1, False), (2, params.p2, params.T2, True)):
         qubit = PAPER_TO_QISKIT[paper]
         if realization == "dilated":
-            _dilated_reset(qc, qubit, reset_angle(p, dt), bath_angle(T), x_basis)
+            dilated_reset(qc, qubit, reset_angle(p, dt), bath_angle(T), x_basis=x_basis)
         else:
             if is_symbolic(p, T, dt):
                 raise InputError("realization 'kraus' needs numeric parameters (Kraus matrices cannot be Parameters)")

@@ -36,6 +36,7 @@ from typing import Any
 
 from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
 from qiskit.circuit import Clbit
+from qiskit.circuit.library import XXPlusYYGate
 
 from .._checks import InputError, quote
 from ..model.collision import CollisionParams
@@ -57,6 +58,7 @@ __all__ = [
     "design_qubits",
     "empty_design_circuit",
     "collision_angles",
+    "exchange",
     "collision_unitary",
     "dilated_reset",
     "dynamic_reset",
@@ -127,31 +129,54 @@ def collision_angles(
             "q_one": q_one, "T_zero": tuple((not is_symbolic(T)) and float(T) == 0.0 for T in Ts)}
 
 
+def exchange(qc: QuantumCircuit, a: int, b: int, phi: Angle, gate: str = "cnot2") -> None:
+    r"""Append the partial SWAP :math:`e^{-i\phi(XX+YY)/2}` on qubits ``a``, ``b`` (symmetric in them).
+
+    ``gate`` (:data:`~.parameters.EXCHANGE_GATES`): ``"cnot2"``, Qiskit's two-CNOT definition of
+    ``XXPlusYYGate(2 phi)`` (with :math:`S R_x(a) S^\dagger = R_y(a)`); ``"rxx_ryy"``, the commuting
+    ``rxx(phi) ryy(phi)``; ``"xx_plus_yy"``, the library gate itself. The one builder of the exchange
+    for every circuit of the package (two-qubit steps, designs, chains).
+    """
+    if gate == "rxx_ryy":
+        qc.rxx(phi, a, b)
+        qc.ryy(phi, a, b)
+    elif gate == "xx_plus_yy":
+        qc.append(XXPlusYYGate(2 * phi), [a, b])
+    else:
+        qc.s(a)
+        qc.ry(math.pi / 2, b)
+        qc.cx(b, a)
+        qc.ry(-phi, a)
+        qc.ry(-phi, b)
+        qc.cx(b, a)
+        qc.sdg(a)
+        qc.ry(-math.pi / 2, b)
+
+
 def collision_unitary(qc: QuantumCircuit, phi: Angle, phase: Angle) -> None:
     r"""Append :math:`U = e^{-i\theta H_0}e^{-i\phi(XX+YY)/2}` on the system qubits: ``p(-theta/2)`` on each,
-    then Qiskit's two-CNOT form of ``XXPlusYYGate(2 phi)`` (with :math:`S R_x(a) S^\dagger = R_y(a)`)."""
+    then Qiskit's two-CNOT form of ``XXPlusYYGate(2 phi)`` (:func:`exchange`)."""
     qc.p(-phase / 2, 0)
     qc.p(-phase / 2, 1)
-    qc.s(0)
-    qc.ry(math.pi / 2, 1)
-    qc.cx(1, 0)
-    qc.ry(-phi, 0)
-    qc.ry(-phi, 1)
-    qc.cx(1, 0)
-    qc.sdg(0)
-    qc.ry(-math.pi / 2, 1)
+    exchange(qc, 0, 1, phi)
 
 
-def dilated_reset(qc: QuantumCircuit, qubit: int, theta_q: Angle, theta_tau: Angle, *, x_basis: bool) -> None:
-    """Append the dilated reset of ``qubit`` (ancillas :data:`~.parameters.ANCILLAS`, left in ``|0>``)."""
-    a, b = ANCILLAS
+def dilated_reset(qc: QuantumCircuit, qubit: int, theta_q: Angle, theta_tau: Angle, *, x_basis: bool,
+                  ancillas: tuple[int, int] = ANCILLAS) -> None:
+    """Append the dilated reset of ``qubit`` with the ancilla pair ``ancillas`` (left in ``|0>`` for reuse).
+
+    The bath ancilla ``ry(theta_tau)`` is dephased by a CNOT into the other ancilla and its reset (the
+    purification is traced out), ``h`` for an X-basis bath; the other ancilla's ``ry(theta_q)`` then controls a
+    swap into ``qubit``, written CNOT-Toffoli-CNOT (Aer's density-matrix method has ``ccx`` but not ``cswap``).
+    """
+    a, b = ancillas
     qc.ry(theta_tau, b)
     qc.cx(b, a)
     qc.reset(a)  # trace out the purification: b is now diag(1 - e, e)
     if x_basis:
         qc.h(b)
     qc.ry(theta_q, a)
-    qc.cx(qubit, b)  # cswap(a, b, qubit) as CNOT-Toffoli-CNOT
+    qc.cx(qubit, b)
     qc.ccx(a, b, qubit)
     qc.cx(qubit, b)
     qc.reset(a)
