@@ -62,3 +62,19 @@ def test_result_record_measures_follow_the_bloch_vectors() -> None:
         ChainResult.from_blochs("exact", [[1.0, 1.0, 0.0], [0, 0, 0]])
     with pytest.raises(InputError, match="method must be one of"):
         ChainResult.from_blochs("mps", [[0, 0, 0], [0, 0, 0]])
+
+
+def test_every_chain_method_refuses_a_non_chain_with_one_message() -> None:
+    from qc_reset.circuits.chain import chain_step_circuit
+    from qc_reset.model.chain.exact import chain_exact_steady
+    from qc_reset.model.chain.tn import chain_tn_steady
+    from qc_reset.run.chain import chain_circuit_steady
+
+    data = Chain.from_params(Params(0.05, 0.3, 0.3, 0.1, 0.0)).to_dict()
+    for method in (chain_exact_steady, chain_tn_steady, chain_circuit_steady):
+        with pytest.raises(InputError, match=r"chain must be a qc_reset\.model\.chain\.Chain; got dict .*from_dict"):
+            method(data)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"chain must be a qc_reset\.model\.chain\.Chain; got list"):
+        chain_step_circuit([1, 2], 0.1)  # type: ignore[arg-type]
+    chain = Chain.from_dict(data)
+    assert Chain.require(chain) is chain

@@ -59,12 +59,6 @@ def pair_label(i: int) -> str:
     return f"pair_{i}"
 
 
-def _require_chain(chain: object) -> Chain:
-    if not isinstance(chain, Chain):
-        raise InputError(f"chain must be a qc_reset.model.chain.Chain; got {type(chain).__name__}")
-    return chain
-
-
 def _append_layer(qc: QuantumCircuit, chain: Chain, layer: Layer, realization: str, gate: str) -> None:
     qubits = chain_qubits(chain.n)
     if layer.kind == "free":
@@ -99,7 +93,7 @@ def chain_step_circuit(chain: Chain, dt: float, *, order: int = 2, realization: 
         exchange_gate: ``"rxx_ryy"`` (default for kraus), ``"cnot2"`` (default for dilated) or
             ``"xx_plus_yy"`` (must be transpiled for Aer).
     """
-    chain = _require_chain(chain)
+    chain = Chain.require(chain)
     validate_dt(dt)
     realization = validate_realization(realization)
     order = validate_order(order)
@@ -116,7 +110,7 @@ def chain_initial_circuit(chain: Chain, *, realization: str = "kraus") -> Quantu
     r"""Prepares :func:`~qc_reset.model.chain.trotter.chain_initial_state` from :math:`|0\ldots0\rangle`:
     :math:`\tau_i` on bath sites, :math:`|0\rangle` elsewhere (``kraus``: a replace Kraus channel per bath
     site; ``dilated``: ``ry`` and a CNOT into an ancilla that is reset, ``h`` for a spin bath)."""
-    chain = _require_chain(chain)
+    chain = Chain.require(chain)
     realization = validate_realization(realization)
     n = chain.n
     qubits = chain_qubits(n)
@@ -161,7 +155,7 @@ def chain_trotter_circuit(chain: Chain, dt: float, steps: int = 1, *, order: int
     With ``prepare=False`` the circuit starts from whatever state it is given (the runner prepends an Aer
     ``SetDensityMatrix`` to continue a run); with neither saves it is a plain circuit for export.
     """
-    chain = _require_chain(chain)
+    chain = Chain.require(chain)
     n_steps = check_steps(steps, allow_auto=False)
     assert isinstance(n_steps, int)
     step = chain_step_circuit(chain, dt, order=order, realization=realization, exchange_gate=exchange_gate)

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._checks import InputError, check_bytes, check_seconds, choice, interval_number, quote
+from .._checks import InputError, check_bytes, check_seconds, choice, interval_number
 from .._checks import order as check_order
 from .._checks import seed as check_seed
 from .._checks import steps as check_steps
@@ -223,8 +223,7 @@ def chain_circuit_steady(chain: Chain, *, dt: float = 0.1, order: int = 2, reali
         InputError: bad arguments, or a run above the memory or time budget (before any circuit is run).
         ChainRunError: Aer gave no data, or ``"auto"`` did not converge within the budget.
     """
-    if not isinstance(chain, Chain):
-        raise InputError(f"chain must be a qc_reset.model.chain.Chain; got {quote(chain)}")
+    chain = Chain.require(chain)
     validate_dt(dt)
     dt = float(dt)
     order = check_order(order)

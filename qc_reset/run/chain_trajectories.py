@@ -88,8 +88,7 @@ def chain_trajectories(chain: Chain, *, dt: float = 0.1, order: int = 2, steps: 
         InputError: bad arguments or a run above budget (before any work).
         ChainRunError: Aer failed or returned no data (the MPS method's empty results).
     """
-    if not isinstance(chain, Chain):
-        raise InputError(f"chain must be a qc_reset.model.chain.Chain; got {quote(chain)}")
+    chain = Chain.require(chain)
     validate_dt(dt)
     dt = float(dt)
     order = check_order(order)

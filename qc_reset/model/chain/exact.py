@@ -277,8 +277,7 @@ def solve_steady(chain: Chain, *, solver: str = "auto", tol: float = 1e-13, maxi
         InputError: size above the memory limit, no unique steady state, or a residual above
             :data:`MAX_RESIDUAL` (GMRES not converged).
     """
-    if not isinstance(chain, Chain):
-        raise InputError(f"chain must be a Chain record; got {type(chain).__name__}")
+    chain = Chain.require(chain)
     chosen = check_size(chain, solver)
     tol = interval_number("tol", tol, lo=0.0, hi=1e-3, lo_open=True)
     maxiter = integer("maxiter", maxiter, lo=1, hi=10**5)

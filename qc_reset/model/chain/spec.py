@@ -84,6 +84,16 @@ class Chain:
         object.__setattr__(self, "sites", sites)
         object.__setattr__(self, "g", g)
 
+    @classmethod
+    def require(cls, value: Any, name: str = "chain") -> Chain:
+        """``value`` if it is a :class:`Chain`; otherwise an ``InputError`` naming ``name`` (with a hint
+        for the dict form :meth:`from_dict` reads)."""
+        if isinstance(value, cls):
+            return value
+        hint = "; use Chain.from_dict(d)" if isinstance(value, Mapping) else ""
+        raise InputError(f"{name} must be a qc_reset.model.chain.Chain; got {type(value).__name__} "
+                         f"{quote(value, 60)}{hint}")
+
     @property
     def n(self) -> int:
         """The number of sites N."""

@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..._checks import InputError, chain_tn_options, chain_unique
+from ..._checks import chain_tn_options, chain_unique
 from ..._checks import seed as check_seed
 from ..._version import install_hint
 from .. import joint
@@ -254,8 +254,7 @@ def chain_tn_steady(
         InputError: a bad option (named), or a chain longer than the method accepts.
         ImportError: quimb is not installed (with the command that installs it).
     """
-    if not isinstance(chain, Chain):
-        raise InputError(f"chain must be a qc_reset.model.chain.Chain; got {type(chain).__name__}")
+    chain = Chain.require(chain)
     dt, order, max_bond, tol, max_steps, max_time_s = chain_tn_options(
         chain.n, dt, order, max_bond, tol, max_steps, max_time_s)
     chain_unique([s.bath for s in chain.sites], chain.g)

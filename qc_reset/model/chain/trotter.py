@@ -83,8 +83,7 @@ def step_layers(chain: Chain, dt: float, order: int = 2) -> tuple[Layer, ...]:
 
     An empty bond parity (two sites have no odd bond) is left out.
     """
-    if not isinstance(chain, Chain):
-        raise InputError(f"chain must be a Chain record; got {type(chain).__name__}")
+    chain = Chain.require(chain)
     dt = _check_dt(dt)
     order = check_order(order)
     n = chain.n
