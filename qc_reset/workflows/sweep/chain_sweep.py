@@ -49,7 +49,6 @@ import dataclasses
 import itertools
 import math
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -80,24 +79,9 @@ class ChainSweepConfig(SweepConfig):
     """
 
     @property
-    def free_axes(self) -> tuple[str, ...]:
-        """The axes in product order."""
+    def axis_order(self) -> tuple[str, ...]:
+        """The ``[grid]`` axes in file order (the product order; a chain sweep has no ties)."""
         return tuple(self.axes)
-
-    def point(self, index: int) -> dict[str, Any]:
-        """Grid point ``index`` (mixed radix over the axes, the last varying fastest)."""
-        if not 0 <= index < len(self):
-            raise InputError(f"point index must be in [0, {len(self)}); got {quote(index)}")
-        point: dict[str, Any] = {}
-        rest = index
-        for a in reversed(self.free_axes):
-            rest, k = divmod(rest, len(self.axes[a]))
-            point[a] = self.axes[a][k]
-        return {a: point[a] for a in self.free_axes}
-
-    def points(self) -> Iterator[dict[str, Any]]:
-        """All grid points, in index order."""
-        return (self.point(i) for i in range(len(self)))
 
 
 def chain_at(template: dict[str, Any], point: dict[str, Any]) -> Chain:

@@ -70,9 +70,14 @@ class SweepConfig:
     options: dict[str, Any]
 
     @property
+    def axis_order(self) -> tuple[str, ...]:
+        """The keys of a grid point, in order (the model axes; other sweep kinds override it)."""
+        return AXES
+
+    @property
     def free_axes(self) -> tuple[str, ...]:
         """The axes that are not tied, in product order."""
-        return tuple(a for a in AXES if a not in self.ties)
+        return tuple(a for a in self.axis_order if a not in self.ties)
 
     def point(self, index: int) -> dict[str, Any]:
         """Grid point ``index`` (mixed radix over the free axes, the last varying fastest)."""
@@ -85,7 +90,7 @@ class SweepConfig:
             point[a] = self.axes[a][k]
         for a, src in self.ties.items():
             point[a] = point[src]
-        return {a: point[a] for a in AXES}
+        return {a: point[a] for a in self.axis_order}
 
     def points(self) -> Iterator[dict[str, Any]]:
         """All grid points, in index order."""
