@@ -164,8 +164,9 @@ def _validate(args: argparse.Namespace, spec: NoiseSpec, route: str) -> None:
     if not ideal and args.shots == 0 and (args.route not in (None, "gates")
                                      or args.realization not in (None, "dilated")):
         # the noisy density-matrix run has no route or realization: it always runs the dilated gates
-        raise InputError("with --noise the circuit is the gate-level dilated one: --route must be gates and "
-                         "--realization dilated")
+        flag = "--backend" if args.backend is not None else "--noise"
+        raise InputError(f"with {flag} the circuit is the gate-level dilated one: --route must be gates and "
+                         "--realization dilated (noisy dynamic circuits: qc_reset.run.noisy_fixed_point, docs/hardware.md)")
 
 
 def run(args: argparse.Namespace) -> int:
