@@ -166,7 +166,8 @@ def _validate(args: argparse.Namespace, spec: NoiseSpec, route: str) -> None:
         # the noisy density-matrix run has no route or realization: it always runs the dilated gates
         flag = "--backend" if args.backend is not None else "--noise"
         raise InputError(f"with {flag} the circuit is the gate-level dilated one: --route must be gates and "
-                         "--realization dilated (noisy dynamic circuits: qc_reset.run.noisy_fixed_point, docs/hardware.md)")
+                         "--realization dilated (noisy dynamic circuits: qc_reset.run.noisy_fixed_point, "
+                         "docs/hardware.md)")
 
 
 def run(args: argparse.Namespace) -> int:
