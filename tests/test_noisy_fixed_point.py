@@ -111,11 +111,12 @@ def test_fake_backend_matches_many_simulated_collisions() -> None:
 
 
 def test_readout_error_on_the_measured_reset_is_a_biased_coin() -> None:
-    """With readout flips e, the measured reset fires with q' = q(1 - e) + (1 - q)e: closed form."""
-    e, dt = 0.03, 0.5
-    res = noisy_fixed_point("dynamic_fresh", OPT, dt, f"readout={e}")
+    """With readout flips P(1|0) = e01 and P(0|1) = e10, the measured reset fires with
+    q' = q(1 - e10) + (1 - q) e01: closed form (asymmetric, so swapped flips would fail)."""
+    e01, e10, dt = 0.01, 0.05, 0.5
+    res = noisy_fixed_point("dynamic_fresh", OPT, dt, f"readout={e01}:{e10}")
     q = -math.expm1(-OPT.p1 * dt)
-    q_eff = q * (1 - e) + (1 - q) * e
+    q_eff = q * (1 - e10) + (1 - q) * e01
     p1_eff = -math.log1p(-q_eff) / dt
     ref = trotter_step_superop(Params(OPT.g, p1_eff, P2_INF, 0.0, 0.0), dt, 1)
     np.testing.assert_allclose(res.superop, ref, atol=EXACT)
@@ -221,3 +222,34 @@ def test_timeline_equals_the_alap_scheduled_device_simulation() -> None:
     # the idle time matters here (5.5 us resets on Manila): the gate-only fixed point is far away
     gate_only = noisy_fixed_point("dilated_fresh", p, 0.5, be, transpiled=tqc, timeline=False)
     assert trace_distance(rho, gate_only.rho) > 1e-2
+
+
+@pytest.mark.parametrize("design", ["dynamic", "dynamic_fresh"])
+def test_dynamic_designs_under_gate_noise_equal_their_branch_channel(design: str) -> None:
+    """Gate errors inside and outside the if_else blocks: the circuit with every gate's depolarizing error
+    appended explicitly, its channel computed by enumerating measurement branches (run.dynamic)."""
+    from qiskit_aer.noise import depolarizing_error
+
+    from qc_reset.run import dynamic as dyn
+
+    spec = "depol=1e-3,depol2=3e-2"
+    tqc = transpile_collision(collision_circuit(design, OPT, 0.5), spec)
+    e1, e2 = depolarizing_error(1e-3, 1), depolarizing_error(3e-2, 2)
+
+    def noisy(qc):  # type: ignore[no-untyped-def]
+        out = qc.copy_empty_like()
+        for inst in qc.data:
+            op = inst.operation
+            if getattr(op, "blocks", None):
+                out.append(op.replace_blocks([noisy(b) for b in op.blocks]), inst.qubits, inst.clbits)
+                continue
+            out.append(op, inst.qubits, inst.clbits)
+            if op.name in ("sx", "x"):
+                out.append(e1, inst.qubits)
+            elif op.name == "cx":
+                out.append(e2, inst.qubits)
+        return out
+
+    res = noisy_fixed_point(design, OPT, 0.5, spec, transpiled=tqc)
+    np.testing.assert_allclose(res.superop, dyn.branch_channel(noisy(tqc)), atol=EXACT)
+    assert np.abs(res.superop - dyn.branch_channel(tqc)).max() > 1e-3  # the noise is really there

@@ -22,7 +22,9 @@ def test_search_improves_on_its_start_and_respects_the_budget() -> None:
     # the first start: g = (sqrt 3 - 1)/2, p1 = 1/2 at dt = 0.5 (the noise-free optimum of model.optimum)
     start = CollisionParams(q1=-math.expm1(-0.25), q2=1.0, phi=0.5 * (math.sqrt(3) - 1) / 2, phase=0.5,
                             T1=0.0, T2=0.0)
-    assert op.margin >= noisy_fixed_point("dynamic_fresh", start, None, SPEC).margin - 1e-12
+    # the search must gain on its start (12 evaluations gain about +0.0099 here; the start is always
+    # among the evaluated points, so ">=" alone could not fail)
+    assert op.margin > noisy_fixed_point("dynamic_fresh", start, None, SPEC).margin + 5e-3
     # the reported point is what a fresh evaluation of its parameters gives (no stale state)
     again = noisy_fixed_point("dynamic_fresh", op.fixed_point.collision, None, SPEC)
     assert again.margin == pytest.approx(op.margin, abs=1e-12)
