@@ -233,6 +233,9 @@ def test_mps_trajectories_match_density_matrix_within_shot_noise() -> None:
     dm = chain_circuit_steady(CHAIN3, dt=0.2, steps=n_steps)
     stderr = np.asarray(traj.details["stderr"])
     assert np.all(stderr > 0) and traj.details["shots"] == shots
+    # per-shot Bloch components lie in [-1, 1], so the standard error of their mean is at most
+    # sqrt((1 - mean^2) / (shots - 1)): an inflated stderr (which would make the z-test vacuous) fails here
+    assert np.all(stderr <= np.sqrt((1 - traj.blochs**2) / (shots - 1)) + 1e-12)
     assert np.all(np.abs(traj.blochs - dm.blochs) <= Z_SHOTS * stderr + 1e-12)
     again = chain_trajectories(CHAIN3, dt=0.2, steps=n_steps, shots=shots, seed=11)
     np.testing.assert_array_equal(again.blochs, traj.blochs)  # seeded: reproducible

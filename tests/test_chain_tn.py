@@ -156,9 +156,15 @@ def test_full_bond_stages_equal_the_dense_trotter_fixed_point(n: int, order: int
     dt = 0.2
     res = chain_tn_steady(chain, dt=dt, order=order, max_bond=64, tol=1e-10)
     stages = res.details["tn"]["stages"]
+    dense = {}
     for name, step in (("result", dt), ("half_dt", dt / 2)):
         rho = _null_state(_dense_step(chain, step, order), n, 1.0)
-        np.testing.assert_allclose(np.array(stages[name]["blochs"]), _blochs(rho, n), rtol=0, atol=FULL_BOND_TOL)
+        dense[name] = _blochs(rho, n)
+        np.testing.assert_allclose(np.array(stages[name]["blochs"]), dense[name], rtol=0, atol=FULL_BOND_TOL)
+    # the returned value is the Richardson extrapolation in dt of the two dense fixed points
+    m = 2.0**order
+    np.testing.assert_allclose(res.blochs, (m * dense["half_dt"] - dense["result"]) / (m - 1), rtol=0,
+                               atol=FULL_BOND_TOL)
 
 
 def _ends_chain(n: int) -> Chain:
@@ -187,8 +193,10 @@ def test_reported_error_bounds_the_error_against_the_lindblad_steady_state(n: in
         assert res.concurrence is not None
         assert abs(res.concurrence[i] - float(joint.concurrence(pair.reshape(4, 4)))) <= 10 * res.error
     est = res.details["tn"]["estimates"]
-    assert res.error is not None and res.error < 0.1
+    assert res.error is not None and res.error < 5e-2
     assert err <= res.error, (err, est)
+    if max_bond == 16 and not ends:  # full bond dimension at N = 4: only the (extrapolated) Trotter error is left
+        assert err < 1e-4
     if n == 5 and not ends:  # chi = 8 < 4^2: truncation is real here, and the estimate sees it
         assert est["truncation"] > 1e-6
 
@@ -225,3 +233,16 @@ def test_bad_chain_and_too_long_chain_are_refused_before_work() -> None:
     long = Chain(tuple(Site("heat", 0.3, 0.1) for _ in range(MAX_TN_SITES + 1)), 0.1)
     with pytest.raises(InputError, match="number of sites"):
         chain_tn_steady(long)
+
+
+def test_nonzero_neighbour_concurrence_agrees_with_the_exact_solver() -> None:
+    """A three-site chain whose middle-to-spin pair is entangled (the chains above have zero concurrence)."""
+    from qc_reset.model.chain.exact import chain_exact_steady
+
+    chain = Chain((Site("heat", 0.5, 0.0), Site(), Site("spin", 0.5, 0.0)), 0.4)
+    exact = chain_exact_steady(chain)
+    res = chain_tn_steady(chain, max_bond=16)
+    assert exact.concurrence is not None and res.concurrence is not None
+    assert exact.concurrence[1] > 1e-3
+    # measured: exact 4.39e-3, tn 4.46e-3 (from the dt/2 stage, not extrapolated: its Trotter error)
+    assert abs(res.concurrence[1] - exact.concurrence[1]) < 2e-4
