@@ -72,6 +72,13 @@ def test_device_profile_of_a_heron() -> None:
     prof = device_profile(fake_backend("FakeTorino"))
     assert prof.two_qubit_gate == "cz"
     assert 1e-3 < prof.depol2 < 2e-2 and 1e4 < prof.t1_ns < 1e6 and prof.t2_ns <= 2 * prof.t1_ns
+    # the medians read straight from the target (depolarizing parameter 4/3 x the CZ error; T1 in ns)
+    be = fake_backend("FakeTorino")
+    t = be.target
+    cz = [p.error for p in t["cz"].values() if p is not None and p.error is not None and p.error < 1]
+    assert prof.depol2 == pytest.approx(4 / 3 * np.median(cz), rel=1e-12)
+    t1 = np.median([be.qubit_properties(i).t1 for i in range(be.num_qubits)]) * 1e9
+    assert prof.t1_ns == pytest.approx(t1, rel=1e-12)
     assert prof.to_dict()["name"] == prof.name
 
 
