@@ -142,6 +142,11 @@ def test_combined_witness_on_aer_tomography() -> None:
     r, C = combined_estimate(run.counts, run.exact.coefficients)
     np.testing.assert_allclose(r, run.bloch, atol=EXACT)
     assert combined_witness(run.counts, run.exact.coefficients).to_dict() == run.witness.to_dict()
+    # the reported standard errors are the binomial formula of the combination, not just self-consistent:
+    # sqrt(sum_k c_k^2 (1 - r_k^2) / N_k) with the exact fixed points r_k (measured ratio 0.97-1.00)
+    c = run.exact.coefficients
+    expected = np.sqrt(np.sum(c[:, None] ** 2 * (1 - run.exact.bloch**2) / run.shots[:, None], axis=0))
+    np.testing.assert_allclose(run.stderr, expected, rtol=0.05)
     d = run.to_dict()
     assert d["magic_witness"]["verdict"] == run.witness.verdict and len(d["steps"]) == 3
 
